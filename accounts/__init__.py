@@ -1,0 +1,1 @@
+"""Accounts: tenants, users, memberships and roles, API keys and tokens, authentication."""

@@ -1,0 +1,11 @@
+"""App config of accounts."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from accounts import audit  # noqa: F401  (registers models with auditlog)

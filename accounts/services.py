@@ -1,0 +1,177 @@
+"""Write use-cases of accounts: registration, tenants, memberships, keys and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import keys
+from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
+from accounts.roles import Role
+from accounts.scopes import ALL_SCOPES
+from flywheel.core.errors import ApplicationError, ConflictError
+from flywheel.core.tenancy import tenant_scope
+
+
+class EmailTakenError(ApplicationError):
+    default_detail = "A user with this email exists."
+    default_code = "email_taken"
+
+
+class SlugTakenError(ApplicationError):
+    default_detail = "This tenant slug is taken."
+    default_code = "slug_taken"
+
+
+class LastOwnerError(ConflictError):
+    default_detail = "A tenant keeps at least one owner."
+    default_code = "last_owner"
+
+
+class UnknownScopeError(ApplicationError):
+    default_code = "unknown_scope"
+
+
+def user_register(*, email: str, password: str, name: str = "") -> User:
+    """Create a user; the password must pass Django's validators (ValidationError otherwise)."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTakenError()
+    validate_password(password, User(email=email, name=name))
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, name=name)
+    except IntegrityError as exc:  # registered concurrently
+        raise EmailTakenError() from exc
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "tenant"
+    slug, counter = base, 2
+    while Tenant.objects.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def tenant_create(*, owner: User, name: str, slug: str | None = None, **settings) -> Tenant:
+    """Create a tenant with `owner` as its first owner. The slug is derived when not given."""
+    if slug and Tenant.objects.filter(slug=slug).exists():
+        raise SlugTakenError()
+    try:
+        with transaction.atomic():
+            tenant = Tenant(name=name, slug=slug or _unique_slug(name), **settings)
+            tenant.full_clean()
+            tenant.save()
+            Membership.all_tenants.create(tenant=tenant, user=owner, role=Role.OWNER)
+    except IntegrityError as exc:
+        raise SlugTakenError() from exc
+    return tenant
+
+
+def tenant_update(*, tenant: Tenant, **changes) -> Tenant:
+    """Change a tenant's settings (validated)."""
+    for field, value in changes.items():
+        setattr(tenant, field, value)
+    tenant.full_clean()
+    tenant.save()
+    return tenant
+
+
+def membership_add(*, tenant: Tenant, email: str, role: str) -> Membership:
+    """Give an existing user a role in `tenant` (ApplicationError if unknown or already in)."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ApplicationError("No user with this email.", code="unknown_user")
+    with tenant_scope(tenant):
+        if Membership.objects.filter(user=user).exists():
+            raise ConflictError("This user is a member already.", code="already_member")
+        return Membership.objects.create(tenant=tenant, user=user, role=role)
+
+
+def _owners_left_without(membership: Membership) -> int:
+    with tenant_scope(membership.tenant):
+        return (
+            Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk).select_for_update()
+        ).count()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; the last owner cannot step down."""
+    stepping_down = membership.role == Role.OWNER and role != Role.OWNER
+    if stepping_down and _owners_left_without(membership) == 0:
+        raise LastOwnerError()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+        raise LastOwnerError()
+    membership.delete()
+
+
+def _validated_scopes(scopes: list[str] | None) -> list[str]:
+    if scopes is None:
+        return list(ALL_SCOPES)
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown:
+        raise UnknownScopeError(f"Unknown scopes: {', '.join(unknown)}.")
+    return sorted(set(scopes))
+
+
+def api_key_create(
+    *,
+    tenant: Tenant,
+    name: str,
+    created_by: User | None,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key for `tenant`; returns it with the plaintext secret, which is never stored."""
+    secret = keys.generate(keys.API_KEY_PREFIX)
+    api_key = ApiKey.all_tenants.create(
+        tenant=tenant,
+        name=name,
+        scopes=_validated_scopes(scopes),
+        prefix=keys.visible_prefix(secret, keys.API_KEY_PREFIX),
+        key_hash=keys.hash_secret(secret),
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    return api_key, secret
+
+
+def personal_token_create(
+    *,
+    user: User,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[PersonalToken, str]:
+    """A new token acting as `user`; returns it with the plaintext secret (shown once)."""
+    secret = keys.generate(keys.PERSONAL_TOKEN_PREFIX)
+    token = PersonalToken.objects.create(
+        user=user,
+        name=name,
+        scopes=_validated_scopes(scopes),
+        prefix=keys.visible_prefix(secret, keys.PERSONAL_TOKEN_PREFIX),
+        key_hash=keys.hash_secret(secret),
+        expires_at=expires_at,
+    )
+    return token, secret
+
+
+def credential_revoke(*, credential: ApiKey | PersonalToken) -> ApiKey | PersonalToken:
+    """Revoke a key or token (idempotent: the first revocation time is kept)."""
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.save(update_fields=["revoked_at"])
+    return credential

@@ -1,0 +1,1 @@
+"""Customers: customers, stage history, activity events and their ingestion (issue 3)."""

@@ -1,0 +1,1 @@
+"""The cross-cutting core every app uses: tenancy, API conventions, operations."""

@@ -1,0 +1,141 @@
+"""Errors as `application/problem+json` (RFC 9457), one shape for every failure.
+
+`{type, title, status, detail, code, errors: [{field, code, message}]}`; `errors` lists each
+invalid field (nested fields as dotted paths, `non_field_errors` for the whole body).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ApplicationError(exceptions.APIException):
+    """Base of domain errors: a business rule refused the request (400 unless overridden)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request breaks a business rule."
+    default_code = "application_error"
+
+
+class ConflictError(ApplicationError):
+    """The resource's current state does not allow this (e.g. an invalid transition)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The resource's state does not allow this."
+    default_code = "conflict"
+
+
+class UnprocessableError(ApplicationError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed."
+    default_code = "unprocessable"
+
+
+def problem(
+    status_code: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The body of a problem response."""
+    code = code or HTTPStatus(status_code).phrase.lower().replace(" ", "_")
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status_code: int, detail: str, **kwargs: Any) -> JsonResponse:
+    """A problem as a plain Django response (middleware and non-DRF views)."""
+    return JsonResponse(
+        problem(status_code, detail, **kwargs),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def _is_leaf(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"message", "code"}
+
+
+def flatten_errors(details: Any, path: str = "") -> list[dict[str, str]]:
+    """DRF's nested `get_full_details()` as a flat list of `{field, code, message}`."""
+    if _is_leaf(details):
+        field = path or "non_field_errors"
+        return [{"field": field, "code": str(details["code"]), "message": str(details["message"])}]
+    items: list[dict[str, str]] = []
+    if isinstance(details, dict):
+        for key, value in details.items():
+            if key == "non_field_errors" and path:
+                items.extend(flatten_errors(value, path))
+            else:
+                items.extend(flatten_errors(value, f"{path}.{key}" if path else str(key)))
+    elif isinstance(details, list):
+        for index, value in enumerate(details):
+            sub = path if _is_leaf(value) else (f"{path}.{index}" if path else str(index))
+            items.extend(flatten_errors(value, sub))
+    return items
+
+
+def _first_code(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    while isinstance(codes, (list, dict)):
+        if not codes:
+            return exc.default_code
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return str(codes)
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's exception handler, answering problem+json; None lets Django answer a 500."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.get_full_details())
+        only_body_errors = all(e["field"] == "non_field_errors" for e in errors)
+        detail = (
+            errors[0]["message"]
+            if errors and only_body_errors
+            else ("The request has invalid fields.")
+        )
+        body = problem(response.status_code, detail, code="invalid", errors=errors)
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        body = problem(response.status_code, str(detail), code=_first_code(exc))
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def not_found_view(request, exception=None) -> JsonResponse:
+    return problem_response(404, "No such resource.", code="not_found")
+
+
+def server_error_view(request) -> JsonResponse:
+    return problem_response(500, "Something went wrong on our side.", code="server_error")

@@ -1,0 +1,25 @@
+"""Cursor pagination for every list: `?cursor=` and `?limit=` (default 50, at most 200)."""
+
+from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable cursor pages; a view sets `ordering` (default newest id first)."""
+
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+    ordering = "-id"
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({"cursor": ["Invalid cursor."]}, code="invalid_cursor") from exc
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            raise ValidationError({"limit": ["A whole number from 1 to 200."]})
+        return super().get_page_size(request)

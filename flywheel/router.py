@@ -1,0 +1,12 @@
+"""The one router of tenant resources: every viewset under `/api/v1/tenants/{tenant}/`.
+
+Apps add their viewsets here, so the isolation test finds every tenant route in one place.
+"""
+
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import ApiKeyViewSet, MemberViewSet
+
+tenant_router = SimpleRouter(trailing_slash=True)
+tenant_router.register("members", MemberViewSet, basename="member")
+tenant_router.register("api-keys", ApiKeyViewSet, basename="api-key")

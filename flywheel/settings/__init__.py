@@ -1,0 +1,1 @@
+"""Settings: `base` reads the environment; `production` and `test` are thin overrides."""

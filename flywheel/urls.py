@@ -1,0 +1,28 @@
+"""Root URLconf: API v1, the tenant router, operations, schema and docs, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts.api.views import TenantDetailView
+from flywheel.core import health
+from flywheel.router import tenant_router
+
+tenant_patterns = [
+    path("", TenantDetailView.as_view(), name="tenant-detail"),
+    *tenant_router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include("accounts.api.urls")),
+    path("api/v1/tenants/<slug:tenant>/", include(tenant_patterns)),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "flywheel.core.errors.not_found_view"
+handler500 = "flywheel.core.errors.server_error_view"

@@ -1,0 +1,1 @@
+"""Metrics: KPI registry, snapshot computation, alerts, acquisition spend (issue 7)."""

@@ -1,0 +1,1 @@
+"""Referrals: programs, links, clicks, referrals, rewards and the public redirect (issue 4)."""

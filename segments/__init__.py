@@ -1,0 +1,1 @@
+"""Segments: market segment scoring, beachhead sizing, health scores, saved segments (issue 6)."""

@@ -1,0 +1,1 @@
+"""Webhooks: outbound partner webhooks: endpoints, deliveries, signing, retries."""
