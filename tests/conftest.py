@@ -1,0 +1,88 @@
+"""Shared fixtures: API clients per role and credential, on-commit capture, PostgreSQL marker."""
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from tests.accounts.factories import ApiKeyFactory, MembershipFactory, TenantFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip `@pytest.mark.postgres` tests when the database is not PostgreSQL."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def tenant(db):
+    return TenantFactory()
+
+
+def client_for_user(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def client_for_key(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def member_client(tenant):
+    """A factory: `member_client(role)` -> (client, membership) for a session user."""
+
+    def make(role: str = Role.MEMBER):
+        membership = MembershipFactory(tenant=tenant, role=role)
+        return client_for_user(membership.user), membership
+
+    return make
+
+
+@pytest.fixture
+def owner_client(member_client):
+    client, _ = member_client(Role.OWNER)
+    return client
+
+
+@pytest.fixture
+def key_client(tenant):
+    """A factory: `key_client(scopes=None)` -> (client, api_key) with an API key."""
+
+    def make(scopes=None):
+        kwargs = {"tenant": tenant}
+        if scopes is not None:
+            kwargs["scopes"] = scopes
+        api_key = ApiKeyFactory(**kwargs)
+        return client_for_key(api_key.secret), api_key
+
+    return make
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

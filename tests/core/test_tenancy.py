@@ -1,0 +1,89 @@
+"""The tenant scope fails closed: no tenant in scope, no rows; a view cannot unscope itself."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import mixins
+
+from accounts.models import Membership
+from flywheel.core.tenancy import TenantScopeError, get_current_tenant, tenant_scope
+from flywheel.core.views import TenantViewSet
+from tests.accounts.factories import MembershipFactory, TenantFactory
+
+
+@pytest.mark.django_db
+def test_scoped_manager_raises_when_no_tenant_is_in_scope():
+    # given
+    MembershipFactory()
+    # when / then
+    with pytest.raises(TenantScopeError):
+        list(Membership.objects.all())
+    with pytest.raises(TenantScopeError):
+        Membership.objects.count()
+    with pytest.raises(TenantScopeError):
+        Membership.objects.filter(role="owner").update(role="viewer")
+    with pytest.raises(TenantScopeError):
+        Membership.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_unscoped_queryset_used_as_subquery_matches_nothing():
+    # given
+    membership = MembershipFactory()
+    # when
+    inner = Membership.objects.values("pk")  # built with no tenant in scope
+    with tenant_scope(membership.tenant):
+        found = list(Membership.objects.filter(pk__in=inner))
+    # then
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_scoped_manager_returns_only_the_tenant_in_scope():
+    # given
+    mine, theirs = MembershipFactory(), MembershipFactory()
+    # when
+    with tenant_scope(mine.tenant):
+        rows = list(Membership.objects.all())
+    # then
+    assert rows == [mine]
+    assert theirs.tenant_id != mine.tenant_id
+    assert get_current_tenant() is None
+
+
+@pytest.mark.django_db
+def test_queryset_built_outside_a_scope_stays_refused_inside_one():
+    # given: a class-level queryset, as a careless serializer field would declare it
+    membership = MembershipFactory()
+    early = Membership.objects.all()
+    # when / then
+    with tenant_scope(membership.tenant), pytest.raises(TenantScopeError):
+        list(early.all())
+
+
+@pytest.mark.django_db
+def test_saving_a_tenant_owned_row_takes_the_tenant_in_scope():
+    # given
+    tenant = TenantFactory()
+    user = MembershipFactory().user
+    # when
+    with tenant_scope(tenant):
+        membership = Membership(user=user, role="viewer")
+        membership.save()
+    # then
+    assert membership.tenant_id == tenant.pk
+
+
+@pytest.mark.django_db
+def test_saving_with_no_tenant_and_no_scope_is_refused():
+    with pytest.raises(TenantScopeError):
+        Membership(user=MembershipFactory().user, role="viewer").save()
+
+
+def test_a_viewset_overriding_get_queryset_is_refused_at_class_creation():
+    with pytest.raises(ImproperlyConfigured):
+
+        class Sneaky(mixins.ListModelMixin, TenantViewSet):
+            model = Membership
+
+            def get_queryset(self):
+                return Membership.all_tenants.all()

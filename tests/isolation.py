@@ -1,0 +1,20 @@
+"""The isolation registry: one factory per tenant-owned model served by a tenant route.
+
+A new endpoint's model must be registered here (`register(Model, factory)`), or the
+cross-tenant isolation test fails for its route. Factories take the tenant to create in.
+"""
+
+from collections.abc import Callable
+
+from accounts.models import ApiKey, Membership
+from tests.accounts.factories import ApiKeyFactory, MembershipFactory
+
+FACTORIES: dict[type, Callable] = {}
+
+
+def register(model: type, factory: Callable) -> None:
+    FACTORIES[model] = factory
+
+
+register(Membership, lambda tenant: MembershipFactory(tenant=tenant))
+register(ApiKey, lambda tenant: ApiKeyFactory(tenant=tenant))
