@@ -6,7 +6,10 @@ Apps add their viewsets here, so the isolation test finds every tenant route in 
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import ApiKeyViewSet, MemberViewSet
+from customers.api.views import CustomerViewSet, EventViewSet
 
 tenant_router = SimpleRouter(trailing_slash=True)
 tenant_router.register("members", MemberViewSet, basename="member")
 tenant_router.register("api-keys", ApiKeyViewSet, basename="api-key")
+tenant_router.register("customers", CustomerViewSet, basename="customer")
+tenant_router.register("events", EventViewSet, basename="event")

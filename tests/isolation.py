@@ -7,7 +7,9 @@ cross-tenant isolation test fails for its route. Factories take the tenant to cr
 from collections.abc import Callable
 
 from accounts.models import ApiKey, Membership
+from customers.models import Customer, Event
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory
+from tests.customers.factories import CustomerFactory, EventFactory
 
 FACTORIES: dict[type, Callable] = {}
 
@@ -18,3 +20,5 @@ def register(model: type, factory: Callable) -> None:
 
 register(Membership, lambda tenant: MembershipFactory(tenant=tenant))
 register(ApiKey, lambda tenant: ApiKeyFactory(tenant=tenant))
+register(Customer, lambda tenant: CustomerFactory(tenant=tenant))
+register(Event, lambda tenant: EventFactory(tenant=tenant))

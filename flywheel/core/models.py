@@ -1,7 +1,9 @@
-"""Core data: stored responses of idempotent requests."""
+"""Core data: stored responses of idempotent requests, and the domain-event outbox."""
 
 from django.db import models
 from django.utils import timezone
+
+from flywheel.core.tenancy import TenantOwnedModel
 
 
 class IdempotencyRecord(models.Model):
@@ -25,3 +27,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+class DomainEvent(TenantOwnedModel):
+    """Something a service changed (`customer.created`, `referral.qualified`, ...).
+
+    The outbox of the domain: handlers of other apps and outbound webhooks read from it.
+    """
+
+    name = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "name", "occurred_at"], name="domainevent_tenant_name"),
+            models.Index(fields=["tenant", "occurred_at"], name="domainevent_tenant_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

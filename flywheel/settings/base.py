@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "auditlog",
     "flywheel.core",
     "accounts",
+    "customers",
 ]
 
 MIDDLEWARE = [

@@ -78,12 +78,15 @@ def test_every_tenant_route_uses_the_scoping_base_without_overriding_it(
             ), f"{klass.__name__} overrides get_queryset"
 
 
-def _url(name: str, route: str, tenant, obj) -> str:
+def _url(name: str, route: str, view_class, tenant, obj) -> str:
     kwargs = {"tenant": tenant.slug}
     names = {a or b for a, b in KWARG.findall(route)} - {"tenant", "format"}
-    if "pk" in names:
-        kwargs["pk"] = obj.pk
-        names.discard("pk")
+    lookup = getattr(view_class, "lookup_url_kwarg", None) or getattr(
+        view_class, "lookup_field", "pk"
+    )
+    if lookup in names:
+        kwargs[lookup] = getattr(obj, getattr(view_class, "lookup_field", "pk"))
+        names.discard(lookup)
     assert not names, f"{route}: the isolation harness does not know kwargs {names}"
     return reverse(name, kwargs=kwargs)
 
@@ -109,7 +112,7 @@ def test_other_tenants_credentials_get_404_and_no_data(route, name, view_class, 
     if model is not None:
         assert model in FACTORIES, f"register a factory for {model.__name__} in tests/isolation.py"
         obj = FACTORIES[model](tenant_a)
-    url = _url(name, route, tenant_a, obj)
+    url = _url(name, route, view_class, tenant_a, obj)
     intruders = {
         "user": client_for_user(MembershipFactory(tenant=tenant_b, role=Role.OWNER).user),
         "api_key": client_for_key(ApiKeyFactory(tenant=tenant_b).secret),

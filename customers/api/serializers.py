@@ -1,0 +1,199 @@
+"""Serializers of customers, stage changes, events and the bulk endpoints."""
+
+from rest_framework import serializers
+
+from customers.lifecycle import Phase
+from customers.models import Customer, Event, EventKind
+from flywheel.core.serializers import ModelSerializer, Serializer
+
+CUSTOMER_FIELDS = [
+    "id",
+    "external_id",
+    "email",
+    "name",
+    "stage",
+    "phase",
+    "acquisition_channel",
+    "referred_by",
+    "mrr",
+    "nps_score",
+    "health_score",
+    "health_band",
+    "health_components",
+    "health_alerts",
+    "became_customer_at",
+    "churned_at",
+    "last_seen_at",
+    "attributes",
+    "tags",
+    "created_at",
+    "updated_at",
+]
+DERIVED_FIELDS = [
+    "id",
+    "phase",
+    "nps_score",
+    "health_score",
+    "health_band",
+    "health_components",
+    "health_alerts",
+    "last_seen_at",
+    "updated_at",
+]
+
+
+class TagsField(serializers.ListField):
+    child = serializers.CharField(max_length=64)
+    max_length = 50
+
+
+class CustomerSerializer(ModelSerializer):
+    """A customer as read, and as written by PATCH/PUT (history is set on create only)."""
+
+    phase = serializers.ChoiceField(choices=Phase.choices, read_only=True)
+    tags = TagsField(required=False)
+    changed_at = serializers.DateTimeField(
+        write_only=True, required=False, help_text="When a `stage` change happened (default now)."
+    )
+
+    class Meta:
+        model = Customer
+        fields = [*CUSTOMER_FIELDS, "changed_at"]
+        read_only_fields = [*DERIVED_FIELDS, "created_at", "became_customer_at", "churned_at"]
+        extra_kwargs = {"external_id": {"required": False}}
+
+    def validate_attributes(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Attributes are a JSON object.")
+        return value
+
+    def validate(self, attrs):
+        if "changed_at" in attrs and "stage" not in attrs:
+            raise serializers.ValidationError({"changed_at": ["Only with a `stage` change."]})
+        return attrs
+
+
+class CustomerCreateSerializer(CustomerSerializer):
+    """Create: historical timestamps may be imported, and a referral code handed over."""
+
+    referral_code = serializers.CharField(write_only=True, required=False, max_length=64)
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CUSTOMER_FIELDS, "referral_code"]
+        read_only_fields = DERIVED_FIELDS
+        extra_kwargs = {
+            "created_at": {"required": False},
+            "became_customer_at": {"required": False},
+            "churned_at": {"required": False},
+        }
+
+
+class CustomerBulkItemSerializer(CustomerCreateSerializer):
+    """One item of `customers/bulk/`: keyed by `external_id` (required)."""
+
+    external_id = serializers.CharField(max_length=128)
+    referred_by = serializers.IntegerField(required=False, allow_null=True)  # resolved in bulk
+    changed_at = serializers.DateTimeField(write_only=True, required=False)
+
+    class Meta(CustomerCreateSerializer.Meta):
+        fields = [*CustomerCreateSerializer.Meta.fields, "changed_at"]
+        validators: list = []  # uniqueness is the upsert's key, not an error
+
+    def validate(self, attrs):
+        return attrs
+
+
+class CustomerBulkRequestSerializer(Serializer):
+    customers = CustomerBulkItemSerializer(many=True, help_text="At most 1,000.")
+
+
+class BulkItemErrorSerializer(Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CustomerBulkResultSerializer(Serializer):
+    index = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "updated", "rejected"])
+    id = serializers.IntegerField(required=False)
+    errors = BulkItemErrorSerializer(many=True, required=False)
+
+
+class CustomerBulkResponseSerializer(Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = CustomerBulkResultSerializer(many=True)
+
+
+class EventSerializer(ModelSerializer):
+    """An event as stored; `id` is the sender's idempotency key."""
+
+    id = serializers.CharField(source="sender_id", read_only=True)
+    customer_external_id = serializers.CharField(
+        source="customer.external_id", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "customer",
+            "customer_external_id",
+            "kind",
+            "occurred_at",
+            "value",
+            "properties",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+
+class EventInSerializer(Serializer):
+    """An incoming event (documentation of the shape; validated by customers.event_rules)."""
+
+    id = serializers.CharField(
+        required=False, max_length=128, help_text="Your idempotency key (generated when absent)."
+    )
+    customer = serializers.IntegerField(required=False, help_text="Our customer id, or ...")
+    customer_external_id = serializers.CharField(
+        required=False, max_length=128, help_text="... your external id."
+    )
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    occurred_at = serializers.DateTimeField(required=False, help_text="Default now; not future.")
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    properties = serializers.DictField(required=False)
+
+
+class EventBulkRequestSerializer(Serializer):
+    events = EventInSerializer(many=True, help_text="At most 1,000.")
+    create_missing_customers = serializers.BooleanField(default=False)
+
+
+class EventBulkResultSerializer(Serializer):
+    index = serializers.IntegerField()
+    id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "duplicate", "rejected"])
+    errors = BulkItemErrorSerializer(many=True, required=False)
+
+
+class EventBulkResponseSerializer(Serializer):
+    created = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = EventBulkResultSerializer(many=True)
+
+
+class TimelineEntrySerializer(Serializer):
+    type = serializers.ChoiceField(choices=["event", "stage_change"])
+    at = serializers.DateTimeField()
+    data = serializers.DictField()
+
+
+class TimelineSerializer(Serializer):
+    results = TimelineEntrySerializer(many=True)
+    next_before = serializers.DateTimeField(allow_null=True)

@@ -1,0 +1,11 @@
+"""App config of customers."""
+
+from django.apps import AppConfig
+
+
+class CustomersConfig(AppConfig):
+    name = "customers"
+    verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers import audit  # noqa: F401  (registers models with auditlog)

@@ -1,0 +1,141 @@
+"""Customers of a tenant, their stage history, and the activity events about them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from customers.lifecycle import PHASE_OF_STAGE, Channel, Stage
+from flywheel.core.tenancy import TenantOwnedModel
+
+
+class HealthBand(models.TextChoices):
+    GREEN = "green", "Green"
+    YELLOW = "yellow", "Yellow"
+    RED = "red", "Red"
+
+
+class Customer(TenantOwnedModel):
+    """A person or account of a tenant; every record starts as a lead.
+
+    `external_id` is the tenant's own id (unique within the tenant when given). `mrr`,
+    `nps_score` and `last_seen_at` are kept current from ingested events; the health fields
+    are written by the segments app.
+    """
+
+    external_id = models.CharField(max_length=128, null=True, blank=True)
+    email = models.EmailField(blank=True, default="")
+    name = models.CharField(max_length=200, blank=True, default="")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.LEAD)
+    acquisition_channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.OTHER
+    )
+    referred_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="referred"
+    )
+    became_customer_at = models.DateTimeField(null=True, blank=True)
+    churned_at = models.DateTimeField(null=True, blank=True)
+    mrr = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    nps_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    nps_at = models.DateTimeField(null=True, blank=True)
+    health_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    health_band = models.CharField(
+        max_length=10, choices=HealthBand.choices, blank=True, default=""
+    )
+    health_components = models.JSONField(default=dict, blank=True)
+    health_alerts = models.JSONField(default=list, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="customer_unique_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "stage"], name="customer_tenant_stage"),
+            models.Index(fields=["tenant", "created_at"], name="customer_tenant_created"),
+            models.Index(fields=["tenant", "became_customer_at"], name="customer_tenant_became"),
+            models.Index(fields=["tenant", "churned_at"], name="customer_tenant_churned"),
+            models.Index(fields=["tenant", "email"], name="customer_tenant_email"),
+            models.Index(fields=["tenant", "health_band"], name="customer_tenant_band"),
+            models.Index(fields=["tenant", "acquisition_channel"], name="customer_tenant_channel"),
+            models.Index(fields=["tenant", "referred_by"], name="customer_tenant_referrer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email or self.external_id or f"customer {self.pk}"
+
+    @property
+    def phase(self) -> str:
+        return PHASE_OF_STAGE[Stage(self.stage)]
+
+
+class StageChange(TenantOwnedModel):
+    """One entry of a customer's stage history: from, to, when, and by whom or which key."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, default="")
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by_user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_api_key = models.ForeignKey(
+        "accounts.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "to_stage", "changed_at"], name="stagechange_tenant_to"),
+            models.Index(fields=["tenant", "customer", "changed_at"], name="stagechange_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_stage or '-'} -> {self.to_stage}"
+
+
+class EventKind(models.TextChoices):
+    LOGIN = "login", "Login"
+    FEATURE_USED = "feature_used", "Feature used"
+    SUPPORT_TICKET = "support_ticket", "Support ticket"
+    PAYMENT = "payment", "Payment"
+    SUBSCRIPTION = "subscription", "Subscription"
+    NPS = "nps", "NPS answer"
+    MILESTONE = "milestone", "Milestone"
+    COMMUNITY = "community", "Community"
+    CUSTOM = "custom", "Custom"
+
+
+class Event(TenantOwnedModel):
+    """A fact about a customer at a time; `sender_id` is the sender's idempotency key."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_at = models.DateTimeField()
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+    sender_id = models.CharField(max_length=128)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "sender_id"], name="event_unique_sender_id"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "customer", "kind", "occurred_at"], name="event_customer_kind"
+            ),
+            models.Index(fields=["tenant", "kind", "occurred_at"], name="event_tenant_kind"),
+            models.Index(fields=["tenant", "occurred_at"], name="event_tenant_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sender_id}"

@@ -1,0 +1,218 @@
+"""Bulk upsert of customers keyed by external id: valid items stored, the others reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from customers import referral_hook
+from customers.actors import Actor
+from customers.lifecycle import StageRuleError, apply_stage_change, validate_history
+from customers.models import Customer, StageChange
+from customers.services.customers import (
+    created_payload,
+    initial_stage_change,
+    prepare_new_customer,
+)
+from flywheel.core import events as domain_events
+from flywheel.core.errors import flatten_errors
+
+MAX_BATCH = 1000
+
+
+@dataclass
+class BulkResult:
+    results: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+
+def _error(name: str, code: str, message: str) -> list[dict[str, str]]:
+    return [{"field": name, "code": code, "message": message}]
+
+
+def _validate_items(items: list[Any], tenant) -> tuple[dict[int, tuple], list[tuple[int, dict]]]:
+    """Per-item validation with no database access except one query for `referred_by`."""
+    from customers.api.serializers import CustomerBulkItemSerializer
+
+    rejected: dict[int, tuple] = {}
+    valid: list[tuple[int, dict]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(items):
+        external_id = raw.get("external_id") if isinstance(raw, dict) else None
+        serializer = CustomerBulkItemSerializer(data=raw, context={"tenant": tenant})
+        if not serializer.is_valid():
+            details = ValidationError(serializer.errors).get_full_details()
+            rejected[index] = (external_id, flatten_errors(details))
+            continue
+        data = dict(serializer.validated_data)
+        if data["external_id"] in seen:
+            rejected[index] = (
+                external_id,
+                _error("external_id", "duplicate", "Repeated in this batch."),
+            )
+            continue
+        code = data.get("referral_code")
+        if code and (message := referral_hook.check(code)):
+            rejected[index] = (
+                external_id,
+                _error("referral_code", "invalid_referral_code", message),
+            )
+            continue
+        seen.add(data["external_id"])
+        valid.append((index, data))
+    referrers = {d["referred_by"] for _, d in valid if d.get("referred_by") is not None}
+    known = set(Customer.objects.filter(pk__in=referrers).values_list("pk", flat=True))
+    still_valid = []
+    for index, data in valid:
+        if data.get("referred_by") is not None and data["referred_by"] not in known:
+            rejected[index] = (
+                data["external_id"],
+                _error("referred_by", "does_not_exist", "No such customer."),
+            )
+        else:
+            still_valid.append((index, data))
+    return rejected, still_valid
+
+
+def _apply_update(customer: Customer, data: dict, now, actor: Actor) -> StageChange | None:
+    """Change an existing customer in memory; returns the stage change to record, if any."""
+    stage = data.pop("stage", None)
+    changed_at = data.pop("changed_at", None)
+    for name, value in data.items():
+        setattr(customer, name, value)
+    validate_history(
+        now=now,
+        created_at=customer.created_at,
+        became_customer_at=customer.became_customer_at,
+        churned_at=customer.churned_at,
+    )
+    if stage is None or stage == customer.stage:
+        return None
+    at = changed_at or now
+    stamps = apply_stage_change(
+        to_stage=stage,
+        at=at,
+        now=now,
+        created_at=customer.created_at,
+        became_customer_at=customer.became_customer_at,
+        churned_at=customer.churned_at,
+    )
+    change = StageChange(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        from_stage=customer.stage,
+        to_stage=stage,
+        changed_at=at,
+        changed_by_user_id=actor.user_id,
+        changed_by_api_key_id=actor.api_key_id,
+    )
+    customer.stage = stage
+    customer.became_customer_at, customer.churned_at = stamps.became_customer_at, stamps.churned_at
+    return change
+
+
+def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -> None:
+    now = timezone.now()
+    existing = {
+        c.external_id: c
+        for c in Customer.objects.filter(external_id__in=[d["external_id"] for _, d in valid])
+    }
+    creates: list[tuple[int, Customer, str | None]] = []
+    updates: list[tuple[int, Customer]] = []
+    changes: list[StageChange] = []
+    update_fields: set[str] = {"updated_at"}
+    for index, item in valid:
+        data = {k: v for k, v in item.items() if k != "referral_code"}
+        if "referred_by" in data:
+            data["referred_by_id"] = data.pop("referred_by")
+        customer = existing.get(data["external_id"])
+        try:
+            if customer is None:
+                data.pop("changed_at", None)
+                customer = Customer(tenant=tenant, **data)
+                prepare_new_customer(customer, now=now)
+                creates.append((index, customer, item.get("referral_code")))
+            else:
+                change = _apply_update(customer, data, now, actor)
+                update_fields.update(data.keys() - {"stage", "changed_at"})
+                if change is not None:
+                    changes.append(change)
+                    update_fields.update({"stage", "became_customer_at", "churned_at"})
+                updates.append((index, customer))
+        except StageRuleError as error:
+            outcome[index] = (
+                item["external_id"],
+                "rejected",
+                _error(error.field, "invalid", error.message),
+            )
+    Customer.all_tenants.bulk_create([c for _, c, _ in creates])  # all_tenants: tenant is set
+    Customer.all_tenants.bulk_update([c for _, c in updates], sorted(update_fields), batch_size=500)
+    StageChange.all_tenants.bulk_create(
+        [initial_stage_change(c, actor) for _, c, _ in creates] + changes
+    )
+    domain_events.record_many(
+        tenant, "customer.created", [created_payload(c) for _, c, _ in creates]
+    )
+    domain_events.record_many(
+        tenant,
+        "customer.stage_changed",
+        [
+            {
+                "customer_id": ch.customer.pk,
+                "from": ch.from_stage,
+                "to": ch.to_stage,
+                "at": ch.changed_at.isoformat(),
+            }
+            for ch in changes
+        ],
+    )
+    for index, customer, code in creates:
+        if code:
+            referral_hook.attribute(customer, code, {})
+        outcome[index] = (customer.external_id, "created", customer.pk)
+    for index, customer in updates:
+        outcome.setdefault(index, (customer.external_id, "updated", customer.pk))
+
+
+def customers_bulk_upsert(*, tenant, items: list[Any], actor: Actor) -> BulkResult:
+    """Create or update up to 1,000 customers by `external_id`, in request order.
+
+    Each item is validated alone; invalid ones are `rejected` with their errors and the rest
+    are stored in one transaction (a concurrent insert of the same external id is retried
+    once as an update). Stage changes record history and domain events as single writes do.
+    """
+    rejected, valid = _validate_items(items, tenant)
+    for attempt in (1, 2):
+        outcome: dict[int, tuple] = {}
+        try:
+            with transaction.atomic():
+                _write(tenant, [(i, dict(d)) for i, d in valid], actor, outcome)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    result = BulkResult()
+    for index in range(len(items)):
+        if index in rejected:
+            external_id, errors = rejected[index]
+            result.results.append(
+                {"index": index, "external_id": external_id, "status": "rejected", "errors": errors}
+            )
+            result.rejected += 1
+            continue
+        external_id, status, extra = outcome[index]
+        item = {"index": index, "external_id": external_id, "status": status}
+        if status == "rejected":
+            item["errors"] = extra
+            result.rejected += 1
+        else:
+            item["id"] = extra
+            setattr(result, status, getattr(result, status) + 1)
+        result.results.append(item)
+    return result

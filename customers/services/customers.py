@@ -1,0 +1,171 @@
+"""Customer records and their lifecycle: create, update, stage changes, delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from customers import referral_hook
+from customers.actors import Actor
+from customers.lifecycle import PAYING_STAGES, Stage, StageRuleError, apply_stage_change
+from customers.lifecycle import validate_history as _validate_history
+from customers.models import Customer, StageChange
+from flywheel.core import events as domain_events
+
+
+def _field_error(error: StageRuleError) -> ValidationError:
+    return ValidationError({error.field: [error.message]}, code="invalid_history")
+
+
+def prepare_new_customer(customer: Customer, *, now: datetime) -> None:
+    """Fill and check the lifecycle timestamps of an unsaved customer (StageRuleError)."""
+    customer.created_at = customer.created_at or now
+    if customer.stage in PAYING_STAGES and customer.became_customer_at is None:
+        customer.became_customer_at = customer.created_at
+    if customer.stage == Stage.CHURNED and customer.churned_at is None:
+        customer.churned_at = customer.created_at
+    if customer.stage != Stage.CHURNED:
+        customer.churned_at = None
+    _validate_history(
+        now=now,
+        created_at=customer.created_at,
+        became_customer_at=customer.became_customer_at,
+        churned_at=customer.churned_at,
+    )
+
+
+def initial_stage_change(customer: Customer, actor: Actor) -> StageChange:
+    """The first history entry of a new customer: entering its stage at the matching time."""
+    at = {
+        Stage.CUSTOMER: customer.became_customer_at,
+        Stage.ADVOCATE: customer.became_customer_at,
+        Stage.CHURNED: customer.churned_at,
+    }.get(customer.stage) or customer.created_at
+    return StageChange(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        from_stage="",
+        to_stage=customer.stage,
+        changed_at=at,
+        changed_by_user_id=actor.user_id,
+        changed_by_api_key_id=actor.api_key_id,
+    )
+
+
+def created_payload(customer: Customer) -> dict[str, Any]:
+    return {
+        "customer_id": customer.pk,
+        "external_id": customer.external_id,
+        "stage": customer.stage,
+    }
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    tenant,
+    data: dict[str, Any],
+    actor: Actor,
+    referral_code: str | None = None,
+    signup_context: dict[str, Any] | None = None,
+) -> Customer:
+    """Create a customer (a lead unless `stage` says otherwise) with its first history entry.
+
+    Historical `created_at`, `became_customer_at`, `churned_at` may be imported; they must be
+    consistent (400 otherwise). A `referral_code` is checked before anything is written and
+    handed to the referrals app. Records `customer.created`.
+    """
+    if referral_code:
+        error = referral_hook.check(referral_code)
+        if error:
+            raise ValidationError({"referral_code": [error]}, code="invalid_referral_code")
+    customer = Customer(tenant=tenant, **data)
+    try:
+        prepare_new_customer(customer, now=timezone.now())
+    except StageRuleError as error:
+        raise _field_error(error) from error
+    customer.save()
+    initial_stage_change(customer, actor).save()
+    domain_events.record(tenant, "customer.created", created_payload(customer))
+    if referral_code:
+        referral_hook.attribute(customer, referral_code, signup_context or {})
+    return customer
+
+
+@transaction.atomic
+def customer_change_stage(
+    *, customer: Customer, to_stage: str, actor: Actor, changed_at: datetime | None = None
+) -> Customer:
+    """Move a customer to `to_stage` at `changed_at` (default now), recording history.
+
+    Sets `became_customer_at` the first time a paying stage is entered and `churned_at` on
+    churn; refuses a future time or a churn before becoming a customer (400). Entering the
+    current stage again is a no-op. Records `customer.stage_changed`.
+    """
+    if to_stage == customer.stage:
+        return customer
+    now = timezone.now()
+    at = changed_at or now
+    try:
+        stamps = apply_stage_change(
+            to_stage=to_stage,
+            at=at,
+            now=now,
+            created_at=customer.created_at,
+            became_customer_at=customer.became_customer_at,
+            churned_at=customer.churned_at,
+        )
+    except StageRuleError as error:
+        raise _field_error(error) from error
+    from_stage = customer.stage
+    customer.stage = to_stage
+    customer.became_customer_at = stamps.became_customer_at
+    customer.churned_at = stamps.churned_at
+    customer.save(update_fields=["stage", "became_customer_at", "churned_at", "updated_at"])
+    StageChange.objects.create(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        changed_at=at,
+        changed_by_user_id=actor.user_id,
+        changed_by_api_key_id=actor.api_key_id,
+    )
+    domain_events.record(
+        customer.tenant,
+        "customer.stage_changed",
+        {"customer_id": customer.pk, "from": from_stage, "to": to_stage, "at": at.isoformat()},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    customer: Customer,
+    data: dict[str, Any],
+    actor: Actor,
+    changed_at: datetime | None = None,
+) -> Customer:
+    """Change a customer's fields; a new `stage` goes through `customer_change_stage`."""
+    stage = data.pop("stage", None)
+    for field, value in data.items():
+        setattr(customer, field, value)
+    if data:
+        customer.save(update_fields=[*data, "updated_at"])
+    if stage is not None:
+        customer_change_stage(customer=customer, to_stage=stage, actor=actor, changed_at=changed_at)
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer) -> None:
+    """Delete a customer with its history and events (records `customer.deleted`)."""
+    payload = {"customer_id": customer.pk, "external_id": customer.external_id}
+    tenant = customer.tenant
+    customer.delete()
+    domain_events.record(tenant, "customer.deleted", payload)
