@@ -37,6 +37,9 @@ class Customer(TenantOwnedModel):
     became_customer_at = models.DateTimeField(null=True, blank=True)
     churned_at = models.DateTimeField(null=True, blank=True)
     mrr = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    mrr_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest `subscription` event set `mrr`."
+    )
     nps_score = models.PositiveSmallIntegerField(null=True, blank=True)
     nps_at = models.DateTimeField(null=True, blank=True)
     health_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)

@@ -7,16 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import (
-    Case,
-    DateTimeField,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from customers.actors import Actor
@@ -24,7 +14,7 @@ from customers.event_rules import CleanEvent, clean_event
 from customers.models import Customer, Event, EventKind, StageChange
 from customers.services.customers import created_payload, initial_stage_change
 from flywheel.core import events as domain_events
-from flywheel.core.sql import insert_ignoring_conflicts
+from flywheel.core.sql import insert_ignoring_conflicts, update_from_values
 
 MAX_BATCH = 1000
 
@@ -91,41 +81,48 @@ def _resolve_customers(
     return by_external
 
 
-def _latest(kind: str, column: str) -> Subquery:
-    return Subquery(
-        Event.objects.filter(customer=OuterRef("pk"), kind=kind)
-        .order_by("-occurred_at", "-id")
-        .values(column)[:1]
+def _latest_per_customer(events: list[CleanEvent]) -> dict[int, CleanEvent]:
+    latest: dict[int, CleanEvent] = {}
+    for event in events:
+        current = latest.get(event.customer_id)
+        if current is None or event.occurred_at >= current.occurred_at:
+            latest[event.customer_id] = event
+    return latest
+
+
+def _refresh_customers(tenant, stored: list[CleanEvent]) -> None:
+    """Keep `last_seen_at`, `mrr` and the last NPS current: one UPDATE ... FROM VALUES each.
+
+    Only newer facts win (events may arrive out of order), compared with `last_seen_at`,
+    `mrr_at` and `nps_at`.
+    """
+    seen = _latest_per_customer(stored)
+    update_from_values(
+        Customer,
+        tenant_id=tenant.pk,
+        fields=["last_seen_at"],
+        rows=[(pk, e.occurred_at) for pk, e in seen.items()],
+        assignments="last_seen_at = v.new_last_seen_at",
+        condition="last_seen_at IS NULL OR last_seen_at < v.new_last_seen_at",
     )
-
-
-def _refresh_customers(stored: list[CleanEvent]) -> None:
-    """Keep `last_seen_at`, `mrr` and the last NPS current, in three UPDATE statements."""
-    last_seen: dict[int, Any] = {}
-    kinds: dict[str, set[int]] = {EventKind.SUBSCRIPTION: set(), EventKind.NPS: set()}
-    for event in stored:
-        previous = last_seen.get(event.customer_id)
-        if previous is None or event.occurred_at > previous:
-            last_seen[event.customer_id] = event.occurred_at
-        if event.kind in kinds:
-            kinds[event.kind].add(event.customer_id)
-    if last_seen:
-        newest = Case(
-            *[When(pk=pk, then=Value(at)) for pk, at in last_seen.items()],
-            output_field=DateTimeField(),
-        )
-        Customer.objects.filter(pk__in=last_seen).update(
-            last_seen_at=Greatest(Coalesce("last_seen_at", newest), newest)
-        )
-    if kinds[EventKind.SUBSCRIPTION]:
-        Customer.objects.filter(pk__in=kinds[EventKind.SUBSCRIPTION]).update(
-            mrr=Coalesce(_latest(EventKind.SUBSCRIPTION, "value"), Value(0))
-        )
-    if kinds[EventKind.NPS]:
-        Customer.objects.filter(pk__in=kinds[EventKind.NPS]).update(
-            nps_score=Cast(_latest(EventKind.NPS, "value"), IntegerField()),
-            nps_at=_latest(EventKind.NPS, "occurred_at"),
-        )
+    subscriptions = _latest_per_customer([e for e in stored if e.kind == EventKind.SUBSCRIPTION])
+    update_from_values(
+        Customer,
+        tenant_id=tenant.pk,
+        fields=["mrr", "mrr_at"],
+        rows=[(pk, e.value, e.occurred_at) for pk, e in subscriptions.items()],
+        assignments="mrr = v.new_mrr, mrr_at = v.new_mrr_at",
+        condition="mrr_at IS NULL OR mrr_at <= v.new_mrr_at",
+    )
+    answers = _latest_per_customer([e for e in stored if e.kind == EventKind.NPS])
+    update_from_values(
+        Customer,
+        tenant_id=tenant.pk,
+        fields=["nps_score", "nps_at"],
+        rows=[(pk, int(e.value), e.occurred_at) for pk, e in answers.items()],
+        assignments="nps_score = v.new_nps_score, nps_at = v.new_nps_at",
+        condition="nps_at IS NULL OR nps_at <= v.new_nps_at",
+    )
 
 
 def events_ingest(
@@ -190,7 +187,7 @@ def events_ingest(
             status = "created" if event.sender_id in inserted else "duplicate"
             outcome[index] = (event.sender_id, status, None)
         if stored:
-            _refresh_customers(stored)
+            _refresh_customers(tenant, stored)
             domain_events.record(
                 tenant,
                 "events.ingested",

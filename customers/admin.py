@@ -1,0 +1,73 @@
+"""Admin for support staff: customers with their history, read-only events, per tenant."""
+
+from django.contrib import admin
+
+from customers.models import Customer, Event, StageChange
+from flywheel.core.admin import TenantOwnedAdmin
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_stage", "to_stage", "changed_by_user", "changed_by_api_key")
+    readonly_fields = fields
+    ordering = ("-changed_at",)
+
+    def get_queryset(self, request):
+        # all_tenants: inline of one customer in the cross-tenant admin.
+        return StageChange.all_tenants.select_related("changed_by_user", "changed_by_api_key")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(TenantOwnedAdmin):
+    list_display = (
+        "__str__",
+        "tenant",
+        "external_id",
+        "stage",
+        "acquisition_channel",
+        "mrr",
+        "health_band",
+        "health_score",
+        "nps_score",
+        "created_at",
+    )
+    list_filter = ("tenant", "stage", "acquisition_channel", "health_band")
+    search_fields = ("email", "name", "external_id")
+    readonly_fields = (
+        "health_score",
+        "health_band",
+        "health_components",
+        "health_alerts",
+        "nps_score",
+        "nps_at",
+        "last_seen_at",
+        "updated_at",
+    )
+    raw_id_fields = ("referred_by",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # counting millions of rows per page view is not free
+    inlines = [StageChangeInline]
+
+
+@admin.register(Event)
+class EventAdmin(TenantOwnedAdmin):
+    list_display = ("sender_id", "tenant", "customer", "kind", "occurred_at", "value")
+    list_filter = ("tenant", "kind")
+    search_fields = ("sender_id", "customer__external_id", "customer__email")
+    list_select_related = ("tenant", "customer")
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Event._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
