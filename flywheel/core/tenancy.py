@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.signals import class_prepared
 
 if TYPE_CHECKING:
     from accounts.models import Tenant
@@ -148,3 +149,19 @@ class TenantOwnedModel(models.Model):
                 raise TenantScopeError(f"{type(self).__name__} saved with no tenant.")
             self.tenant = tenant
         super().save(*args, **kwargs)
+
+
+def _use_unscoped_base_manager(sender, **kwargs) -> None:
+    """Every concrete tenant-owned model gets `all_tenants` as its base manager.
+
+    Django uses the base manager by primary key only (saving, related-object access,
+    deletion), where a tenant filter adds nothing but would raise outside a scope. Without
+    this, a model whose first base is another abstract model inherits `objects` (scoped) as
+    its base manager.
+    """
+    if issubclass(sender, TenantOwnedModel) and not sender._meta.abstract:
+        sender._meta.base_manager_name = "all_tenants"
+        sender._meta.__dict__.pop("base_manager", None)
+
+
+class_prepared.connect(_use_unscoped_base_manager)

@@ -3,9 +3,13 @@
 With no environment at all this is the embedded demo: SQLite file, eager Celery, DEBUG on.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
+
+# WhiteNoise warns when collectstatic has not run (the demo and tests serve no static files).
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEV_SECRET_KEY = "dev-insecure-flywheel-secret-key-change-me"  # refused by production.py
@@ -193,6 +197,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Look up the previous version by primary key, outside any tenant scope (admin, tasks).
+AUDITLOG_USE_BASE_MANAGER = True
 
 LOGGING = {
     "version": 1,

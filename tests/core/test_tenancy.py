@@ -87,3 +87,32 @@ def test_a_viewset_overriding_get_queryset_is_refused_at_class_creation():
 
             def get_queryset(self):
                 return Membership.all_tenants.all()
+
+
+def test_every_tenant_owned_model_uses_the_unscoped_base_manager():
+    from django.apps import apps
+
+    from flywheel.core.tenancy import TenantOwnedModel
+
+    models = [m for m in apps.get_models() if issubclass(m, TenantOwnedModel)]
+    assert models
+    for model in models:
+        assert model._base_manager.name == "all_tenants", model
+        assert model._default_manager.name == "objects", model
+
+
+@pytest.mark.django_db
+def test_saving_and_following_relations_work_outside_a_scope():
+    from tests.accounts.factories import ApiKeyFactory
+    from tests.customers.factories import EventFactory
+
+    # given
+    api_key = ApiKeyFactory()
+    event = EventFactory()
+    # when
+    api_key.name = "renamed"
+    api_key.save(update_fields=["name"])
+    fetched = type(event).all_tenants.get(pk=event.pk)
+    # then
+    assert type(api_key).all_tenants.get(pk=api_key.pk).name == "renamed"
+    assert fetched.customer.pk == event.customer_id
