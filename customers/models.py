@@ -49,6 +49,8 @@ class Customer(TenantOwnedModel):
     health_components = models.JSONField(default=dict, blank=True)
     health_alerts = models.JSONField(default=list, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    signup_ip_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    signup_user_agent = models.CharField(max_length=512, blank=True, default="", editable=False)
     attributes = models.JSONField(default=dict, blank=True)
     tags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -77,9 +77,15 @@ class CustomerCreateSerializer(CustomerSerializer):
     """Create: historical timestamps may be imported, and a referral code handed over."""
 
     referral_code = serializers.CharField(write_only=True, required=False, max_length=64)
+    signup_ip = serializers.IPAddressField(
+        write_only=True,
+        required=False,
+        help_text="The signing-up person's IP as your frontend saw it (never yours); hashed.",
+    )
+    signup_user_agent = serializers.CharField(write_only=True, required=False, max_length=512)
 
     class Meta(CustomerSerializer.Meta):
-        fields = [*CUSTOMER_FIELDS, "referral_code"]
+        fields = [*CUSTOMER_FIELDS, "referral_code", "signup_ip", "signup_user_agent"]
         read_only_fields = DERIVED_FIELDS
         extra_kwargs = {
             "created_at": {"required": False},

@@ -63,11 +63,13 @@ class CustomerViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         code = data.pop("referral_code", None)
+        context = {key: data.pop(key) for key in ("signup_ip", "signup_user_agent") if key in data}
         serializer.instance = services.customer_create(
             tenant=self.tenant,
             data=data,
             actor=Actor.from_request(self.request),
             referral_code=code,
+            signup_context=context,
         )
 
     def perform_update(self, serializer):

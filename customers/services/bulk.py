@@ -20,8 +20,10 @@ from customers.services.customers import (
 )
 from flywheel.core import events as domain_events
 from flywheel.core.errors import flatten_errors
+from flywheel.core.privacy import hash_ip
 
 MAX_BATCH = 1000
+_NOT_STORED = frozenset({"referral_code", "signup_ip", "signup_user_agent"})
 
 
 @dataclass
@@ -123,21 +125,27 @@ def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -
         c.external_id: c
         for c in Customer.objects.filter(external_id__in=[d["external_id"] for _, d in valid])
     }
-    creates: list[tuple[int, Customer, str | None]] = []
+    creates: list[tuple[int, Customer, str | None, dict]] = []
     updates: list[tuple[int, Customer]] = []
     changes: list[StageChange] = []
     update_fields: set[str] = {"updated_at"}
     for index, item in valid:
-        data = {k: v for k, v in item.items() if k != "referral_code"}
+        data = {k: v for k, v in item.items() if k not in _NOT_STORED}
+        context = {k: item[k] for k in ("signup_ip", "signup_user_agent") if k in item}
         if "referred_by" in data:
             data["referred_by_id"] = data.pop("referred_by")
         customer = existing.get(data["external_id"])
         try:
             if customer is None:
                 data.pop("changed_at", None)
-                customer = Customer(tenant=tenant, **data)
+                customer = Customer(
+                    tenant=tenant,
+                    signup_ip_hash=hash_ip(tenant.pk, context.get("signup_ip")),
+                    signup_user_agent=(context.get("signup_user_agent") or "")[:512],
+                    **data,
+                )
                 prepare_new_customer(customer, now=now)
-                creates.append((index, customer, item.get("referral_code")))
+                creates.append((index, customer, item.get("referral_code"), context))
             else:
                 change = _apply_update(customer, data, now, actor)
                 update_fields.update(data.keys() - {"stage", "changed_at"})
@@ -151,13 +159,13 @@ def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -
                 "rejected",
                 _error(error.field, "invalid", error.message),
             )
-    Customer.all_tenants.bulk_create([c for _, c, _ in creates])  # all_tenants: tenant is set
+    Customer.all_tenants.bulk_create([c for _, c, _, _ in creates])  # all_tenants: tenant is set
     Customer.all_tenants.bulk_update([c for _, c in updates], sorted(update_fields), batch_size=500)
     StageChange.all_tenants.bulk_create(
-        [initial_stage_change(c, actor) for _, c, _ in creates] + changes
+        [initial_stage_change(c, actor) for _, c, _, _ in creates] + changes
     )
     domain_events.record_many(
-        tenant, "customer.created", [created_payload(c) for _, c, _ in creates]
+        tenant, "customer.created", [created_payload(c) for _, c, _, _ in creates]
     )
     domain_events.record_many(
         tenant,
@@ -172,9 +180,9 @@ def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -
             for ch in changes
         ],
     )
-    for index, customer, code in creates:
+    for index, customer, code, context in creates:
         if code:
-            referral_hook.attribute(customer, code, {})
+            referral_hook.attribute(customer, code, context)
         outcome[index] = (customer.external_id, "created", customer.pk)
     for index, customer in updates:
         outcome.setdefault(index, (customer.external_id, "updated", customer.pk))

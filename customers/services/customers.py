@@ -15,6 +15,7 @@ from customers.lifecycle import PAYING_STAGES, Stage, StageRuleError, apply_stag
 from customers.lifecycle import validate_history as _validate_history
 from customers.models import Customer, StageChange
 from flywheel.core import events as domain_events
+from flywheel.core.privacy import hash_ip
 
 
 def _field_error(error: StageRuleError) -> ValidationError:
@@ -77,13 +78,21 @@ def customer_create(
 
     Historical `created_at`, `became_customer_at`, `churned_at` may be imported; they must be
     consistent (400 otherwise). A `referral_code` is checked before anything is written and
-    handed to the referrals app. Records `customer.created`.
+    handed to the referrals app with the signup context (`signup_ip`, `signup_user_agent` of
+    the person signing up, as the tenant saw them; the IP is stored only as a tenant-salted
+    hash). Records `customer.created`.
     """
     if referral_code:
         error = referral_hook.check(referral_code)
         if error:
             raise ValidationError({"referral_code": [error]}, code="invalid_referral_code")
-    customer = Customer(tenant=tenant, **data)
+    context = signup_context or {}
+    customer = Customer(
+        tenant=tenant,
+        signup_ip_hash=hash_ip(tenant.pk, context.get("signup_ip")),
+        signup_user_agent=(context.get("signup_user_agent") or "")[:512],
+        **data,
+    )
     try:
         prepare_new_customer(customer, now=timezone.now())
     except StageRuleError as error:
@@ -92,7 +101,7 @@ def customer_create(
     initial_stage_change(customer, actor).save()
     domain_events.record(tenant, "customer.created", created_payload(customer))
     if referral_code:
-        referral_hook.attribute(customer, referral_code, signup_context or {})
+        referral_hook.attribute(customer, referral_code, context)
     return customer
 
 
