@@ -7,9 +7,19 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import ApiKeyViewSet, MemberViewSet
 from customers.api.views import CustomerViewSet, EventViewSet
+from referrals.api.views import (
+    ReferralLinkViewSet,
+    ReferralProgramViewSet,
+    ReferralViewSet,
+    RewardViewSet,
+)
 
 tenant_router = SimpleRouter(trailing_slash=True)
 tenant_router.register("members", MemberViewSet, basename="member")
 tenant_router.register("api-keys", ApiKeyViewSet, basename="api-key")
 tenant_router.register("customers", CustomerViewSet, basename="customer")
 tenant_router.register("events", EventViewSet, basename="event")
+tenant_router.register("referral-programs", ReferralProgramViewSet, basename="referral-program")
+tenant_router.register("referral-links", ReferralLinkViewSet, basename="referral-link")
+tenant_router.register("referrals", ReferralViewSet, basename="referral")
+tenant_router.register("rewards", RewardViewSet, basename="reward")

@@ -1,12 +1,13 @@
 """Root URLconf: API v1, the tenant router, operations, schema and docs, admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.api.views import TenantDetailView
 from flywheel.core import health
 from flywheel.router import tenant_router
+from referrals.redirect import referral_redirect
 
 tenant_patterns = [
     path("", TenantDetailView.as_view(), name="tenant-detail"),
@@ -16,6 +17,7 @@ tenant_patterns = [
 urlpatterns = [
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/tenants/<slug:tenant>/", include(tenant_patterns)),
+    re_path(r"^r/(?P<code>[A-Za-z0-9]{4,32})$", referral_redirect, name="referral-redirect"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

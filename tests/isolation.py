@@ -8,8 +8,15 @@ from collections.abc import Callable
 
 from accounts.models import ApiKey, Membership
 from customers.models import Customer, Event
+from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory
 from tests.customers.factories import CustomerFactory, EventFactory
+from tests.referrals.factories import (
+    ReferralFactory,
+    ReferralLinkFactory,
+    ReferralProgramFactory,
+    RewardFactory,
+)
 
 FACTORIES: dict[type, Callable] = {}
 
@@ -22,3 +29,7 @@ register(Membership, lambda tenant: MembershipFactory(tenant=tenant))
 register(ApiKey, lambda tenant: ApiKeyFactory(tenant=tenant))
 register(Customer, lambda tenant: CustomerFactory(tenant=tenant))
 register(Event, lambda tenant: EventFactory(tenant=tenant))
+register(ReferralProgram, lambda tenant: ReferralProgramFactory(tenant=tenant))
+register(ReferralLink, lambda tenant: ReferralLinkFactory(tenant=tenant))
+register(Referral, lambda tenant: ReferralFactory(tenant=tenant))
+register(Reward, lambda tenant: RewardFactory(tenant=tenant))

@@ -21,6 +21,9 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Public links (referral redirects, UGC pages) are built on this address.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 # Key hashes are HMACs under this pepper; rotating it invalidates every API key and token.
 API_KEY_PEPPER = env("API_KEY_PEPPER", default=SECRET_KEY)
 
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "flywheel.core",
     "accounts",
     "customers",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +173,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RewardKindEnum": "referrals.models.RewardKind",
+        "EventKindEnum": "customers.models.EventKind",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "RewardStatusEnum": "referrals.models.RewardStatus",
+        "StageEnum": "customers.lifecycle.Stage",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
@@ -190,6 +200,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_BEAT_SCHEDULE = {
+    "rewards-approve-due": {
+        "task": "referrals.tasks.rewards_approve_due_all_task",
+        "schedule": 15 * 60,
+    },
+    "referrals-expire": {"task": "referrals.tasks.referrals_expire_all_task", "schedule": 60 * 60},
     "idempotency-keys-purge": {
         "task": "flywheel.core.tasks.idempotency_records_purge_task",
         "schedule": 60 * 60,

@@ -1,0 +1,27 @@
+"""App config of referrals: installs the attribution of new customers and the handlers."""
+
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = "Referrals"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from customers import referral_hook
+        from referrals import handlers  # noqa: F401  (registers domain-event handlers)
+        from referrals.models import ReferralProgram, Reward
+        from referrals.services.attribution import code_problem, referral_create
+
+        referral_hook.install(
+            referral_hook.ReferralAttribution(
+                check=code_problem,
+                attribute=lambda customer, code, context: referral_create(
+                    tenant=customer.tenant, referee=customer, code=code, context=context
+                ),
+            )
+        )
+        auditlog.register(ReferralProgram)
+        auditlog.register(Reward)

@@ -1,0 +1,56 @@
+"""Filters of referral links, referrals and rewards (related objects by id, no look-up)."""
+
+import django_filters as filters
+
+from referrals.models import (
+    Referral,
+    ReferralLink,
+    ReferralStatus,
+    RejectionReason,
+    Reward,
+    RewardKind,
+    RewardSide,
+    RewardStatus,
+)
+
+
+class ReferralLinkFilterSet(filters.FilterSet):
+    program = filters.NumberFilter(field_name="program_id")
+    referrer = filters.NumberFilter(field_name="referrer_id")
+    active = filters.BooleanFilter()
+
+    class Meta:
+        model = ReferralLink
+        fields: list[str] = []
+
+
+class ReferralFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=ReferralStatus.choices)
+    rejection_reason = filters.ChoiceFilter(choices=RejectionReason.choices)
+    program = filters.NumberFilter(field_name="program_id")
+    referrer = filters.NumberFilter(field_name="referrer_id")
+    referee = filters.NumberFilter(field_name="referee_id")
+    link = filters.NumberFilter(field_name="link_id")
+    flagged = filters.BooleanFilter(method="filter_flagged", help_text="Has fraud signals.")
+    attributed_after = filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="gte")
+    attributed_before = filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="lt")
+
+    class Meta:
+        model = Referral
+        fields: list[str] = []
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.exclude(fraud_signals=[]) if value else queryset.filter(fraud_signals=[])
+
+
+class RewardFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=RewardStatus.choices)
+    side = filters.ChoiceFilter(choices=RewardSide.choices)
+    kind = filters.ChoiceFilter(choices=RewardKind.choices)
+    referral = filters.NumberFilter(field_name="referral_id")
+    recipient = filters.NumberFilter(field_name="recipient_id")
+    needs_manual_approval = filters.BooleanFilter()
+
+    class Meta:
+        model = Reward
+        fields: list[str] = []

@@ -1,0 +1,1 @@
+"""Write use-cases of referrals: programs and links, attribution, qualification, rewards."""
