@@ -19,7 +19,11 @@ class ReferralsConfig(AppConfig):
             referral_hook.ReferralAttribution(
                 check=code_problem,
                 attribute=lambda customer, code, context: referral_create(
-                    tenant=customer.tenant, referee=customer, code=code, context=context
+                    tenant=customer.tenant,
+                    referee=customer,
+                    code=code,
+                    context=context,
+                    at_signup=True,
                 ),
             )
         )

@@ -59,16 +59,20 @@ def _already_customer(referee: Customer, before: datetime) -> bool:
 
 
 def rejection_reason(
-    link: ReferralLink, referee: Customer, clicked_at: datetime | None
+    link: ReferralLink, referee: Customer, clicked_at: datetime | None, reference: datetime
 ) -> str | None:
-    """The first policy rule the referral breaks, in DOMAIN's order of precedence."""
+    """The first policy rule the referral breaks, in DOMAIN's order of precedence.
+
+    `reference` is when the referee came through the link: the click when known, else the
+    signup (or, for an existing customer attributed later, the moment of attribution).
+    """
     program, referrer = link.program, link.referrer
     if not (program.active and link.active):
         return RejectionReason.PROGRAM_INACTIVE
     same_email = referee.email and normalize_email(referee.email) == normalize_email(referrer.email)
     if referee.pk == referrer.pk or same_email:
         return RejectionReason.SELF_REFERRAL
-    if _already_customer(referee, clicked_at or referee.created_at):
+    if _already_customer(referee, reference):
         return RejectionReason.EXISTING_CUSTOMER
     if Referral.objects.filter(referee=referee, status__in=LIVE).exists():
         return RejectionReason.DUPLICATE
@@ -107,13 +111,19 @@ def fraud_signals(link: ReferralLink, referee: Customer, now: datetime) -> list[
 
 @transaction.atomic
 def referral_create(
-    *, tenant, referee: Customer, code: str, context: dict[str, Any] | None = None
+    *,
+    tenant,
+    referee: Customer,
+    code: str,
+    context: dict[str, Any] | None = None,
+    at_signup: bool = False,
 ) -> Referral:
     """Tie `referee` to the link of `code`: a pending referral, or a rejected one with reason.
 
     A pending referral sets the referee's channel to `referral` and `referred_by`, records
     `referral.created`, and qualifies at once when the program's rule is already met.
     A rejected one records `referral.rejected`. Raises ValueError for an unknown code.
+    `at_signup` is true when the referee is being created with the code right now.
     """
     from referrals.services.qualification import referral_qualify_if_met
 
@@ -122,7 +132,8 @@ def referral_create(
         raise ValueError("Unknown referral code.")
     now = timezone.now()
     clicked_at = _click_time(link, referee)
-    reason = rejection_reason(link, referee, clicked_at)
+    reference = clicked_at or (referee.created_at if at_signup else now)
+    reason = rejection_reason(link, referee, clicked_at, reference)
     referral = Referral(
         tenant=tenant,
         program=link.program,

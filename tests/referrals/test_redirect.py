@@ -1,0 +1,64 @@
+"""The public redirect: counted clicks, bots and repeat visitors, unknown codes, speed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from referrals.models import Click
+from referrals.redirect import with_ref
+from tests.referrals.factories import ReferralLinkFactory
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/131.0"
+pytestmark = pytest.mark.django_db
+
+
+def _clicks(link):
+    return list(Click.all_tenants.filter(link=link).order_by("id").values_list("counted", "reason"))
+
+
+def test_known_bots_are_stored_but_not_counted(client):
+    link = ReferralLinkFactory()
+    response = client.get(f"/r/{link.code}", HTTP_USER_AGENT="Slackbot-LinkExpanding 1.0")
+    assert response.status_code == 302
+    assert _clicks(link) == [(False, "bot")]
+
+
+def test_the_same_visitor_within_24_hours_is_counted_once(client):
+    # given
+    link = ReferralLinkFactory()
+    # when: twice from one browser (the visitor cookie), once from another address
+    client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.1")
+    client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.1")
+    client.cookies.clear()
+    client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.2")
+    # then
+    assert _clicks(link) == [(True, ""), (False, "repeat"), (True, "")]
+
+
+def test_the_ip_is_stored_only_as_a_hash(client):
+    link = ReferralLinkFactory()
+    client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.77")
+    click = Click.all_tenants.get(link=link)
+    assert "198.51.100.77" not in click.ip_hash and len(click.ip_hash) == 64
+
+
+@pytest.mark.parametrize("code", ["doesnotexist", "inactive"])
+def test_unknown_or_inactive_codes_answer_a_404_page(client, code):
+    link = ReferralLinkFactory(active=False)
+    response = client.get(f"/r/{link.code if code == 'inactive' else code}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_redirect_runs_one_read_and_one_insert(client):
+    link = ReferralLinkFactory()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert statements == ["SELECT", "WITH"]
+
+
+def test_ref_is_added_and_an_existing_ref_replaced():
+    assert with_ref("https://a.example/x?y=1&ref=old#top", "NEW") == (
+        "https://a.example/x?y=1&ref=NEW#top"
+    )
