@@ -1,4 +1,6 @@
-"""Middleware of the API conventions: body size limit and problem+json for unrouted paths."""
+"""Middleware: the public fast path, the body size limit, problem+json for unrouted paths."""
+
+import re
 
 from django.conf import settings
 
@@ -42,3 +44,29 @@ class ProblemNotFoundMiddleware:
             code = "not_found" if response.status_code == 404 else "method_not_allowed"
             return problem_response(response.status_code, detail, code=code)
         return response
+
+
+class FastPathMiddleware:
+    """Serve the public hot paths in `settings.FAST_PATHS` before the rest of the stack.
+
+    A referral redirect needs no session, user, CSRF, messages, CORS or audit context, and
+    at the head of every request those cost more than the redirect itself. Each entry is
+    `(regex, "dotted.view")`; the view gets the regex's named groups as keyword arguments.
+    Everything else goes through the full stack.
+    """
+
+    def __init__(self, get_response):
+        from django.utils.module_loading import import_string
+
+        self.get_response = get_response
+        self.routes = [
+            (re.compile(pattern), import_string(view)) for pattern, view in settings.FAST_PATHS
+        ]
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            for pattern, view in self.routes:
+                match = pattern.match(request.path_info)
+                if match:
+                    return view(request, **match.groupdict())
+        return self.get_response(request)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "flywheel.core.middleware.FastPathMiddleware",
     "flywheel.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,6 +105,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Public hot paths served before the middleware stack (flywheel.core.middleware.FastPathMiddleware).
+REFERRAL_CODE_PATTERN = r"(?P<code>[A-Za-z0-9]{4,32})"
+FAST_PATHS = [(rf"^/r/{REFERRAL_CODE_PATTERN}$", "referrals.redirect.referral_redirect")]
 
 # Bodies above this are answered 413 before any parsing (bulk endpoints take 1,000 items).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=5 * 1024 * 1024)

@@ -1,9 +1,8 @@
 """The public redirect: counted clicks, bots and repeat visitors, unknown codes, speed."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from referrals import redirect
 from referrals.models import Click
 from referrals.redirect import with_ref
 from tests.referrals.factories import ReferralLinkFactory
@@ -50,12 +49,23 @@ def test_unknown_or_inactive_codes_answer_a_404_page(client, code):
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_the_redirect_runs_one_read_and_one_insert(client):
+def test_the_redirect_runs_one_read_and_one_insert(client, monkeypatch):
+    # given
     link = ReferralLinkFactory()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER)
-    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    statements = []
+    real = redirect._execute
+
+    def spy(sql, params, **kwargs):
+        statements.append(sql.split()[0].upper())
+        return real(sql, params, **kwargs)
+
+    monkeypatch.setattr(redirect, "_execute", spy)
+    # when
+    response = client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER)
+    # then
+    assert response.status_code == 302
     assert statements == ["SELECT", "WITH"]
+    assert Click.all_tenants.filter(link=link).count() == 1
 
 
 def test_ref_is_added_and_an_existing_ref_replaced():
