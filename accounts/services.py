@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from rest_framework.exceptions import ValidationError
 
 from accounts import keys
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
@@ -41,7 +43,10 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTakenError()
-    validate_password(password, User(email=email, name=name))
+    try:
+        validate_password(password, User(email=email, name=name))
+    except DjangoValidationError as error:
+        raise ValidationError({"password": error.messages}, code="weak_password") from error
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, name=name)

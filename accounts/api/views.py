@@ -48,6 +48,9 @@ class LoginView(ApiView):
     authentication_classes = []
     throttle_classes = [AnonRateThrottle]
 
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="flywheel"'  # so a failed login is 401, not 403
+
     def post(self, request):
         serializer = s.CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

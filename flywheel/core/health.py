@@ -26,7 +26,7 @@ def check_broker() -> str | None:
     from flywheel.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure means not ready
         return f"{type(exc).__name__}: {exc}"
