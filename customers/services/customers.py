@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -20,6 +20,12 @@ from flywheel.core.privacy import hash_ip
 
 def _field_error(error: StageRuleError) -> ValidationError:
     return ValidationError({error.field: [error.message]}, code="invalid_history")
+
+
+def _external_id_taken() -> ValidationError:
+    return ValidationError(
+        {"external_id": ["A customer with this external_id exists."]}, code="unique"
+    )
 
 
 def prepare_new_customer(customer: Customer, *, now: datetime) -> None:
@@ -97,7 +103,13 @@ def customer_create(
         prepare_new_customer(customer, now=timezone.now())
     except StageRuleError as error:
         raise _field_error(error) from error
-    customer.save()
+    if customer.external_id and Customer.objects.filter(external_id=customer.external_id).exists():
+        raise _external_id_taken()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as error:  # created concurrently with the same external id
+        raise _external_id_taken() from error
     initial_stage_change(customer, actor).save()
     domain_events.record(tenant, "customer.created", created_payload(customer))
     if referral_code:
@@ -162,6 +174,10 @@ def customer_update(
 ) -> Customer:
     """Change a customer's fields; a new `stage` goes through `customer_change_stage`."""
     stage = data.pop("stage", None)
+    new_external_id = data.get("external_id")
+    taken = Customer.objects.filter(external_id=new_external_id).exclude(pk=customer.pk)
+    if new_external_id and taken.exists():
+        raise _external_id_taken()
     for field, value in data.items():
         setattr(customer, field, value)
     if data:

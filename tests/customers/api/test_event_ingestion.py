@@ -1,0 +1,237 @@
+"""Event ingestion: per-kind validation, stored once per sender id, denormalised fields."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from customers.models import Customer, Event, StageChange
+from flywheel.core.models import DomainEvent
+from tests.accounts.factories import ApiKeyFactory
+from tests.conftest import client_for_key
+from tests.customers.factories import CustomerFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _bulk(client, tenant, events, **extra):
+    return client.post(
+        f"/api/v1/tenants/{tenant.slug}/events/bulk/", {"events": events, **extra}, format="json"
+    )
+
+
+@pytest.fixture
+def client(key_client):
+    return key_client()[0]
+
+
+@pytest.mark.parametrize(
+    "event,field",
+    [
+        ({"kind": "nps", "value": 11}, "value"),
+        ({"kind": "nps", "value": 3.5}, "value"),
+        ({"kind": "nps"}, "value"),
+        ({"kind": "payment", "value": -1, "properties": {"status": "paid"}}, "value"),
+        (
+            {"kind": "payment", "value": 10, "properties": {"status": "pending"}},
+            "properties.status",
+        ),
+        ({"kind": "subscription", "value": -5}, "value"),
+        ({"kind": "feature_used", "properties": {}}, "properties.feature"),
+        (
+            {"kind": "support_ticket", "properties": {"status": "opened", "csat": 5}},
+            "properties.csat",
+        ),
+        (
+            {"kind": "support_ticket", "properties": {"status": "closed", "csat": 6}},
+            "properties.csat",
+        ),
+        ({"kind": "milestone"}, "properties.name"),
+        ({"kind": "community"}, "properties.action"),
+        ({"kind": "custom"}, "properties.name"),
+        ({"kind": "teleport"}, "kind"),
+        ({"kind": "login", "occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at"),
+        ({"kind": "login", "occurred_at": "last tuesday"}, "occurred_at"),
+        ({"kind": "login", "colour": "red"}, "colour"),
+    ],
+)
+def test_each_kind_is_validated_and_reported_per_item(tenant, client, event, field):
+    # given
+    customer = CustomerFactory(tenant=tenant)
+    # when
+    body = _bulk(client, tenant, [{"id": "bad", "customer": customer.pk, **event}]).json()
+    # then
+    assert (body["created"], body["rejected"]) == (0, 1)
+    item = body["results"][0]
+    assert item["status"] == "rejected" and field in [e["field"] for e in item["errors"]]
+
+
+def test_valid_events_of_every_kind_are_stored(tenant, client):
+    customer = CustomerFactory(tenant=tenant)
+    events = [
+        {"kind": "login"},
+        {"kind": "feature_used", "properties": {"feature": "reports"}},
+        {"kind": "support_ticket", "properties": {"status": "closed", "csat": 5}},
+        {"kind": "payment", "value": "49.90", "properties": {"status": "late"}},
+        {"kind": "subscription", "value": 49, "properties": {"plan": "pro"}},
+        {"kind": "nps", "value": 10, "properties": {"comment": "great"}},
+        {"kind": "milestone", "properties": {"name": "first report"}},
+        {"kind": "community", "properties": {"action": "answered"}},
+        {"kind": "custom", "value": 3, "properties": {"name": "webinar"}},
+    ]
+    body = _bulk(client, tenant, [{"customer": customer.pk, **e} for e in events]).json()
+    assert body["created"] == 9 and body["rejected"] == 0
+
+
+def test_a_single_invalid_event_is_a_400_problem(tenant, client):
+    response = client.post(
+        f"/api/v1/tenants/{tenant.slug}/events/",
+        {"customer": CustomerFactory(tenant=tenant).pk, "kind": "nps", "value": 12},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "value"
+
+
+def test_one_event_is_201_then_200_when_repeated(tenant, client):
+    body = {"id": "once", "customer": CustomerFactory(tenant=tenant).pk, "kind": "login"}
+    url = f"/api/v1/tenants/{tenant.slug}/events/"
+    assert client.post(url, body, format="json").status_code == 201
+    assert client.post(url, body, format="json").status_code == 200
+    assert client.get(f"{url}once/").json()["id"] == "once"
+    assert Event.all_tenants.filter(sender_id="once").count() == 1
+
+
+def test_the_same_batch_twice_stores_each_event_once(tenant, client):
+    # given
+    customer = CustomerFactory(tenant=tenant)
+    batch = [{"id": f"e{i}", "customer": customer.pk, "kind": "login"} for i in range(5)]
+    batch.append({"id": "e0", "customer": customer.pk, "kind": "login"})  # twice in one batch
+    # when
+    first, second = _bulk(client, tenant, batch).json(), _bulk(client, tenant, batch).json()
+    # then
+    assert (first["created"], first["duplicate"]) == (5, 1)
+    assert (second["created"], second["duplicate"]) == (0, 6)
+    assert Event.all_tenants.filter(tenant=tenant).count() == 5
+
+
+def test_unknown_external_ids_are_rejected_unless_leads_may_be_created(tenant, client):
+    event = {"id": "x1", "customer_external_id": "new-lead", "kind": "login"}
+    refused = _bulk(client, tenant, [event]).json()
+    created = _bulk(client, tenant, [event], create_missing_customers=True).json()
+    assert refused["results"][0]["errors"][0]["code"] == "does_not_exist"
+    assert created["created"] == 1
+    lead = Customer.all_tenants.get(tenant=tenant, external_id="new-lead")
+    assert lead.stage == "lead" and StageChange.all_tenants.filter(customer=lead).count() == 1
+
+
+def test_another_tenants_customer_is_rejected(tenant, client):
+    body = _bulk(client, tenant, [{"customer": CustomerFactory().pk, "kind": "login"}]).json()
+    assert body["results"][0]["errors"][0]["code"] == "does_not_exist"
+
+
+def test_latest_facts_win_even_when_older_ones_arrive_later(tenant, client):
+    # given
+    customer = CustomerFactory(tenant=tenant)
+    now = timezone.now()
+    at = lambda days: (now - timedelta(days=days)).isoformat()  # noqa: E731
+    # when
+    _bulk(
+        client,
+        tenant,
+        [
+            {"customer": customer.pk, "kind": "subscription", "value": 99, "occurred_at": at(1)},
+            {"customer": customer.pk, "kind": "nps", "value": 4, "occurred_at": at(2)},
+            {"customer": customer.pk, "kind": "nps", "value": 9, "occurred_at": at(1)},
+        ],
+    )
+    _bulk(
+        client,
+        tenant,
+        [
+            {"customer": customer.pk, "kind": "subscription", "value": 10, "occurred_at": at(5)},
+            {"customer": customer.pk, "kind": "login", "occurred_at": at(0.5)},
+        ],
+    )
+    # then
+    customer.refresh_from_db()
+    assert customer.mrr == 99 and customer.nps_score == 9
+    assert abs(customer.last_seen_at - (now - timedelta(days=0.5))) < timedelta(seconds=1)
+
+
+def test_an_events_ingested_domain_event_lists_what_was_stored(tenant, client):
+    customer = CustomerFactory(tenant=tenant)
+    _bulk(client, tenant, [{"id": "d1", "customer": customer.pk, "kind": "login"}])
+    recorded = DomainEvent.all_tenants.get(tenant=tenant, name="events.ingested")
+    assert recorded.payload["customer_ids"] == [customer.pk]
+    assert recorded.payload["event_ids"] == [Event.all_tenants.get(sender_id="d1").pk]
+
+
+def test_over_1000_events_is_413(tenant, client):
+    events = [{"customer_external_id": "a", "kind": "login"}] * 1001
+    assert _bulk(client, tenant, events).status_code == 413
+
+
+def test_event_list_filters_and_constant_queries(tenant, client):
+    # given
+    a, b = CustomerFactory(tenant=tenant), CustomerFactory(tenant=tenant)
+    old = timezone.now() - timedelta(days=10)
+    for i in range(6):
+        EventFactory(
+            tenant=tenant,
+            customer=a if i % 2 else b,
+            kind="login" if i < 4 else "nps",
+            value=9 if i >= 4 else None,
+            occurred_at=old if i == 0 else timezone.now(),
+        )
+    url = f"/api/v1/tenants/{tenant.slug}/events/"
+    # when / then
+    assert len(client.get(url, {"kind": "nps"}).json()["results"]) == 2
+    assert len(client.get(url, {"customer": a.pk}).json()["results"]) == 3
+    assert len(client.get(url, {"customer_external_id": b.external_id}).json()["results"]) == 3
+    old_only = client.get(url, {"occurred_before": (old + timedelta(days=1)).isoformat()})
+    assert len(old_only.json()["results"]) == 1
+    counts = []
+    for limit in (1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, {"limit": limit})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_identical_batches_store_each_event_once(tenant):
+    # given
+    secret = ApiKeyFactory(tenant=tenant).secret
+    batch = [
+        {"id": f"c{i}", "customer_external_id": f"x{i % 10}", "kind": "login"} for i in range(50)
+    ]
+    barrier, created, errors = threading.Barrier(20), [], []
+
+    def send():
+        try:
+            barrier.wait()
+            response = _bulk(client_for_key(secret), tenant, batch, create_missing_customers=True)
+            created.append(response.json()["created"])
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    assert sum(created) == 50
+    assert Event.all_tenants.filter(tenant=tenant).count() == 50
+    assert Customer.all_tenants.filter(tenant=tenant).count() == 10
+    assert StageChange.all_tenants.filter(tenant=tenant).count() == 10
