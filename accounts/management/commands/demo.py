@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from accounts import services
 from accounts.models import Membership, Tenant, User
 from accounts.roles import Role
+from customers.models import Customer
 
 DEMO_EMAIL = "admin@demo.local"
 DEMO_PASSWORD = "flywheel-demo"
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         Membership.all_tenants.get_or_create(
             tenant=tenant, user=user, defaults={"role": Role.OWNER}
         )
+        # all_tenants: the demo set-up checks its own tenant for data.
+        if not Customer.all_tenants.filter(tenant=tenant).exists():
+            self.stdout.write("Seeding a demo history (300 customers over 180 days)...")
+            call_command("seed_demo", tenant=tenant.slug, customers=300, days=180, seed=42)
         _, secret = services.api_key_create(tenant=tenant, name="demo key", created_by=user)
 
         host = f"http://{addrport}"

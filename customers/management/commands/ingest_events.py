@@ -131,6 +131,7 @@ class Command(BaseCommand):
             f"lines: {len(events) + len(bad_lines)}  created: {totals['created']}  "
             f"duplicate: {totals['duplicate']}  rejected: {totals['rejected']}"
         )
+        rejected.sort(key=lambda item: item[0])
         for line, errors in rejected[:50]:
             details = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
             self.stdout.write(f"  line {line}: {details}")
