@@ -15,9 +15,13 @@ def _count(queryset) -> Coalesce:
 
 
 def links_with_stats(queryset: QuerySet[ReferralLink]) -> QuerySet[ReferralLink]:
-    """Links with `clicks_count` (counted clicks), `referrals_count` and `qualified_count`."""
+    """Links with `clicks_count` (counted clicks), `referrals_count` and `qualified_count`.
+
+    The caller scopes `queryset` (the API by tenant, the admin across tenants).
+    """
+    # all_tenants: each subquery is correlated to one link row of the outer, scoped query.
     return queryset.annotate(
-        clicks_count=_count(Click.objects.filter(counted=True)),
-        referrals_count=_count(Referral.objects.all()),
-        qualified_count=_count(Referral.objects.filter(status=ReferralStatus.QUALIFIED)),
+        clicks_count=_count(Click.all_tenants.filter(counted=True)),
+        referrals_count=_count(Referral.all_tenants.all()),
+        qualified_count=_count(Referral.all_tenants.filter(status=ReferralStatus.QUALIFIED)),
     )
