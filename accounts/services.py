@@ -15,6 +15,7 @@ from accounts import keys
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
 from accounts.roles import Role
 from accounts.scopes import ALL_SCOPES
+from flywheel.core import events as domain_events
 from flywheel.core.errors import ApplicationError, ConflictError
 from flywheel.core.tenancy import tenant_scope
 
@@ -63,7 +64,9 @@ def _unique_slug(name: str) -> str:
 
 
 def tenant_create(*, owner: User, name: str, slug: str | None = None, **settings) -> Tenant:
-    """Create a tenant with `owner` as its first owner. The slug is derived when not given."""
+    """Create a tenant with `owner` as its first owner. The slug is derived when not given.
+
+    Records `tenant.created` (other apps set up their defaults, e.g. UGC rules)."""
     if slug and Tenant.objects.filter(slug=slug).exists():
         raise SlugTakenError()
     try:
@@ -72,6 +75,9 @@ def tenant_create(*, owner: User, name: str, slug: str | None = None, **settings
             tenant.full_clean()
             tenant.save()
             Membership.all_tenants.create(tenant=tenant, user=owner, role=Role.OWNER)
+            domain_events.record(
+                tenant, "tenant.created", {"tenant_id": tenant.pk, "slug": tenant.slug}
+            )
     except IntegrityError as exc:
         raise SlugTakenError() from exc
     return tenant

@@ -13,6 +13,7 @@ from referrals.api.views import (
     ReferralViewSet,
     RewardViewSet,
 )
+from ugc.api.views import UGCRequestViewSet, UGCRuleViewSet
 
 tenant_router = SimpleRouter(trailing_slash=True)
 tenant_router.register("members", MemberViewSet, basename="member")
@@ -23,3 +24,5 @@ tenant_router.register("referral-programs", ReferralProgramViewSet, basename="re
 tenant_router.register("referral-links", ReferralLinkViewSet, basename="referral-link")
 tenant_router.register("referrals", ReferralViewSet, basename="referral")
 tenant_router.register("rewards", RewardViewSet, basename="reward")
+tenant_router.register("ugc-requests", UGCRequestViewSet, basename="ugc-request")
+tenant_router.register("ugc-rules", UGCRuleViewSet, basename="ugc-rule")

@@ -8,6 +8,7 @@ from accounts.api.views import TenantDetailView
 from flywheel.core import health
 from flywheel.router import tenant_router
 from referrals.redirect import referral_redirect
+from ugc.api.views import PublicUGCView
 
 tenant_patterns = [
     path("", TenantDetailView.as_view(), name="tenant-detail"),
@@ -17,6 +18,7 @@ tenant_patterns = [
 urlpatterns = [
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/tenants/<slug:tenant>/", include(tenant_patterns)),
+    path("api/v1/public/ugc/<str:token>", PublicUGCView.as_view(), name="public-ugc"),
     re_path(r"^r/(?P<code>[A-Za-z0-9]{4,32})$", referral_redirect, name="referral-redirect"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -17,6 +17,8 @@ from tests.referrals.factories import (
     ReferralProgramFactory,
     RewardFactory,
 )
+from tests.ugc.factories import UGCRequestFactory, UGCRuleFactory
+from ugc.models import UGCRequest, UGCRule
 
 FACTORIES: dict[type, Callable] = {}
 
@@ -33,3 +35,5 @@ register(ReferralProgram, lambda tenant: ReferralProgramFactory(tenant=tenant))
 register(ReferralLink, lambda tenant: ReferralLinkFactory(tenant=tenant))
 register(Referral, lambda tenant: ReferralFactory(tenant=tenant))
 register(Reward, lambda tenant: RewardFactory(tenant=tenant))
+register(UGCRequest, lambda tenant: UGCRequestFactory(tenant=tenant))
+register(UGCRule, lambda tenant: UGCRuleFactory(tenant=tenant))

@@ -24,7 +24,8 @@ def insert_ignoring_conflicts(
     concurrent identical requests safe). Column values come from the model's fields exactly as
     `save()` would prepare them, so defaults and JSON/date adaptation match the ORM.
     Works on PostgreSQL and SQLite >= 3.35. `conflict` is SQL, e.g.
-    `(tenant_id, sender_id)` or `(tenant_id, external_id) WHERE external_id IS NOT NULL`.
+    `(tenant_id, sender_id)` or `(tenant_id, external_id) WHERE external_id IS NOT NULL`, or
+    "" to skip a conflict with any unique constraint.
     """
     if not objs:
         return []
@@ -34,6 +35,7 @@ def insert_ignoring_conflicts(
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     returned = ", ".join(quote(name) for name in returning)
     per_statement = max(1, MAX_PARAMS // len(fields))
+    on_conflict = f"ON CONFLICT {conflict} DO NOTHING" if conflict else "ON CONFLICT DO NOTHING"
     inserted: list[tuple] = []
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
@@ -46,7 +48,7 @@ def insert_ignoring_conflicts(
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
                 f"VALUES {', '.join([placeholder] * len(chunk))} "
-                f"ON CONFLICT {conflict} DO NOTHING RETURNING {returned}",
+                f"{on_conflict} RETURNING {returned}",
                 params,
             )
             inserted.extend(cursor.fetchall())

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "customers",
     "referrals",
+    "ugc",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,9 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "RewardStatusEnum": "referrals.models.RewardStatus",
         "StageEnum": "customers.lifecycle.Stage",
+        "UgcKindEnum": "ugc.models.UGCKind",
+        "UgcStatusEnum": "ugc.models.UGCStatus",
+        "UgcTriggerEnum": "ugc.models.UGCTrigger",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
@@ -209,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.rewards_approve_due_all_task",
         "schedule": 15 * 60,
     },
+    "ugc-requests-remind": {"task": "ugc.tasks.ugc_requests_remind_all_task", "schedule": 3600},
+    "ugc-requests-expire": {"task": "ugc.tasks.ugc_requests_expire_all_task", "schedule": 3600},
     "referrals-expire": {"task": "referrals.tasks.referrals_expire_all_task", "schedule": 60 * 60},
     "idempotency-keys-purge": {
         "task": "flywheel.core.tasks.idempotency_records_purge_task",

@@ -1,0 +1,1 @@
+"""Write use-cases of UGC: automation from events, the request life cycle, periodic jobs."""
