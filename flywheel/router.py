@@ -13,6 +13,12 @@ from referrals.api.views import (
     ReferralViewSet,
     RewardViewSet,
 )
+from segments.api.views import (
+    CustomerSegmentViewSet,
+    MarketSegmentViewSet,
+    MarketSizingViewSet,
+    ScoringModelViewSet,
+)
 from ugc.api.views import UGCRequestViewSet, UGCRuleViewSet
 
 tenant_router = SimpleRouter(trailing_slash=True)
@@ -26,3 +32,7 @@ tenant_router.register("referrals", ReferralViewSet, basename="referral")
 tenant_router.register("rewards", RewardViewSet, basename="reward")
 tenant_router.register("ugc-requests", UGCRequestViewSet, basename="ugc-request")
 tenant_router.register("ugc-rules", UGCRuleViewSet, basename="ugc-rule")
+tenant_router.register("scoring-models", ScoringModelViewSet, basename="scoring-model")
+tenant_router.register("market-segments", MarketSegmentViewSet, basename="market-segment")
+tenant_router.register("market-sizing", MarketSizingViewSet, basename="market-sizing")
+tenant_router.register("customer-segments", CustomerSegmentViewSet, basename="customer-segment")

@@ -8,10 +8,13 @@ from accounts.api.views import TenantDetailView
 from flywheel.core import health
 from flywheel.router import tenant_router
 from referrals.redirect import referral_redirect
+from segments.api.views import HealthModelView, HealthRecomputeView
 from ugc.api.views import PublicUGCView
 
 tenant_patterns = [
     path("", TenantDetailView.as_view(), name="tenant-detail"),
+    path("health-model/", HealthModelView.as_view(), name="health-model"),
+    path("health-model/recompute/", HealthRecomputeView.as_view(), name="health-recompute"),
     *tenant_router.urls,
 ]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from accounts.models import ApiKey, Membership
 from customers.models import Customer, Event
 from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
+from segments.models import CustomerSegment, MarketSegment, MarketSizing, ScoringModel
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory
 from tests.customers.factories import CustomerFactory, EventFactory
 from tests.referrals.factories import (
@@ -16,6 +17,12 @@ from tests.referrals.factories import (
     ReferralLinkFactory,
     ReferralProgramFactory,
     RewardFactory,
+)
+from tests.segments.factories import (
+    CustomerSegmentFactory,
+    MarketSegmentFactory,
+    MarketSizingFactory,
+    ScoringModelFactory,
 )
 from tests.ugc.factories import UGCRequestFactory, UGCRuleFactory
 from ugc.models import UGCRequest, UGCRule
@@ -37,3 +44,7 @@ register(Referral, lambda tenant: ReferralFactory(tenant=tenant))
 register(Reward, lambda tenant: RewardFactory(tenant=tenant))
 register(UGCRequest, lambda tenant: UGCRequestFactory(tenant=tenant))
 register(UGCRule, lambda tenant: UGCRuleFactory(tenant=tenant))
+register(ScoringModel, lambda tenant: ScoringModelFactory(tenant=tenant))
+register(MarketSegment, lambda tenant: MarketSegmentFactory(tenant=tenant))
+register(MarketSizing, lambda tenant: MarketSizingFactory(tenant=tenant))
+register(CustomerSegment, lambda tenant: CustomerSegmentFactory(tenant=tenant))

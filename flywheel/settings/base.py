@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 # WhiteNoise warns when collectstatic has not run (the demo and tests serve no static files).
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "customers",
     "referrals",
     "ugc",
+    "segments",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
     "rewards-approve-due": {
         "task": "referrals.tasks.rewards_approve_due_all_task",
         "schedule": 15 * 60,
+    },
+    "health-recompute": {
+        "task": "segments.tasks.health_recompute_all_task",
+        "schedule": crontab(hour=2, minute=0),
     },
     "ugc-requests-remind": {"task": "ugc.tasks.ugc_requests_remind_all_task", "schedule": 3600},
     "ugc-requests-expire": {"task": "ugc.tasks.ugc_requests_expire_all_task", "schedule": 3600},

@@ -1,0 +1,231 @@
+"""Serializers of scoring models, market segments, sizing, the health model and segments."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from flywheel.core.serializers import ModelSerializer, Serializer
+from segments.calculators import ROGERS_GROUPS, weights_problem
+from segments.models import (
+    CustomerSegment,
+    HealthModel,
+    MarketSegment,
+    MarketSizing,
+    ScoringModel,
+)
+from segments.scoring import saved_sizing_table
+
+COMPONENTS = ("login_frequency", "feature_usage", "support_tickets", "payment_history")
+
+
+class CriterionSerializer(Serializer):
+    key = serializers.SlugField(max_length=50)
+    label = serializers.CharField(max_length=100)
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class ScoringModelSerializer(ModelSerializer):
+    criteria = CriterionSerializer(many=True)
+
+    class Meta:
+        model = ScoringModel
+        fields = ["id", "name", "criteria", "scale_min", "scale_max", "is_default", "created_at"]
+        read_only_fields = ["id", "is_default", "created_at", "scale_min", "scale_max"]
+
+    def validate_criteria(self, criteria):
+        keys = [c["key"] for c in criteria]
+        if not criteria or len(set(keys)) != len(keys):
+            raise serializers.ValidationError("Give at least one criterion, each key once.")
+        problem = weights_problem([c["weight"] for c in criteria])
+        if problem:
+            raise serializers.ValidationError(problem, code="weights_sum")
+        return [{**c, "weight": str(c["weight"])} for c in criteria]
+
+
+class MarketSegmentSerializer(ModelSerializer):
+    ratings = serializers.DictField(child=serializers.IntegerField())
+    score = serializers.SerializerMethodField()
+    rank = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MarketSegment
+        fields = ["id", "name", "description", "model", "ratings", "score", "rank", "created_at"]
+        read_only_fields = ["id", "score", "rank", "created_at"]
+
+    def validate(self, attrs):
+        model = attrs.get("model") or getattr(self.instance, "model", None)
+        ratings = attrs.get("ratings", getattr(self.instance, "ratings", None))
+        expected = set(model.weights)
+        errors = {}
+        if set(ratings) != expected:
+            missing, extra = sorted(expected - set(ratings)), sorted(set(ratings) - expected)
+            errors["ratings"] = [
+                f"Rate exactly the model's criteria; missing {missing}, unknown {extra}."
+            ]
+        else:
+            bad = {k: v for k, v in ratings.items() if not model.scale_min <= v <= model.scale_max}
+            if bad:
+                errors["ratings"] = [
+                    f"Ratings lie on {model.scale_min}..{model.scale_max}: {sorted(bad)}."
+                ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def get_score(self, segment) -> Decimal | None:
+        found = self.context.get("scores", {}).get(segment.pk)
+        return found[0] if found else None
+
+    def get_rank(self, segment) -> int | None:
+        found = self.context.get("scores", {}).get(segment.pk)
+        return found[1] if found else None
+
+
+class RankingEntrySerializer(Serializer):
+    rank = serializers.IntegerField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    score = serializers.DecimalField(max_digits=4, decimal_places=2)
+
+
+class SizingInputSerializer(Serializer):
+    market_customers = serializers.IntegerField(min_value=1)
+    average_arr = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    groups = serializers.ListField(
+        child=serializers.ListField(min_length=2, max_length=2),
+        required=False,
+        help_text="[[key, percent], ...]; default Rogers' five groups.",
+    )
+    targeted_groups = serializers.ListField(child=serializers.CharField(), min_length=1)
+    market_shares = serializers.ListField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
+        min_length=1,
+    )
+
+    def validate(self, attrs):
+        groups = attrs.get("groups") or [[k, str(v)] for k, v in ROGERS_GROUPS]
+        try:
+            normalized = [[str(key), str(Decimal(str(share)))] for key, share in groups]
+        except Exception as error:
+            raise serializers.ValidationError({"groups": ["[[key, percent], ...]"]}) from error
+        keys = {key for key, _ in normalized}
+        unknown = sorted(set(attrs["targeted_groups"]) - keys)
+        if unknown:
+            raise serializers.ValidationError({"targeted_groups": [f"Unknown groups {unknown}."]})
+        attrs["groups"] = normalized
+        attrs["market_shares"] = [str(s) for s in attrs["market_shares"]]
+        return attrs
+
+
+class SizingTableSerializer(Serializer):
+    groups = serializers.ListField(child=serializers.DictField())
+    total_customers = serializers.CharField()
+    total_arr_potential = serializers.CharField()
+    total_arr_at_share = serializers.DictField()
+
+
+class MarketSizingSerializer(ModelSerializer):
+    table = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MarketSizing
+        fields = [
+            "id",
+            "name",
+            "market_customers",
+            "average_arr",
+            "groups",
+            "targeted_groups",
+            "market_shares",
+            "table",
+            "created_at",
+        ]
+        read_only_fields = ["id", "table", "created_at"]
+
+    def validate(self, attrs):
+        checker = SizingInputSerializer(
+            data={
+                "market_customers": attrs.get("market_customers"),
+                "average_arr": attrs.get("average_arr"),
+                "groups": attrs.get("groups") or None,
+                "targeted_groups": attrs.get("targeted_groups"),
+                "market_shares": attrs.get("market_shares"),
+            }
+        )
+        checker.is_valid(raise_exception=True)
+        return {
+            **attrs,
+            **{
+                k: checker.validated_data[k] for k in ("groups", "market_shares", "targeted_groups")
+            },
+        }
+
+    def get_table(self, sizing) -> dict:
+        return saved_sizing_table(sizing)
+
+
+class HealthModelSerializer(ModelSerializer):
+    weights = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    )
+    key_features = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=100
+    )
+
+    class Meta:
+        model = HealthModel
+        fields = [
+            "weights",
+            "key_features",
+            "target_logins_per_week",
+            "ticket_threshold",
+            "green_threshold",
+            "yellow_threshold",
+            "computed_at",
+        ]
+        read_only_fields = ["computed_at"]
+
+    def validate_weights(self, weights):
+        if set(weights) != set(COMPONENTS):
+            raise serializers.ValidationError(f"Give a weight for each of {list(COMPONENTS)}.")
+        if sum(weights.values(), Decimal(0)) != 100:
+            raise serializers.ValidationError("The weights sum to exactly 100.")
+        return {k: str(v) for k, v in weights.items()}
+
+    def validate(self, attrs):
+        green = attrs.get("green_threshold", getattr(self.instance, "green_threshold", 70))
+        yellow = attrs.get("yellow_threshold", getattr(self.instance, "yellow_threshold", 40))
+        if not 0 <= yellow < green <= 100:
+            raise serializers.ValidationError(
+                {"green_threshold": ["Need 0 <= yellow < green <= 100."]}
+            )
+        if attrs.get("target_logins_per_week", 1) <= 0:
+            raise serializers.ValidationError({"target_logins_per_week": ["Above 0."]})
+        if attrs.get("ticket_threshold", 1) < 1:
+            raise serializers.ValidationError({"ticket_threshold": ["At least 1."]})
+        return attrs
+
+
+class CustomerSegmentSerializer(ModelSerializer):
+    count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomerSegment
+        fields = ["id", "name", "description", "filters", "count", "created_at"]
+        read_only_fields = ["id", "count", "created_at"]
+
+    def validate_filters(self, filters):
+        from segments.selectors import customer_segment_problem
+
+        problems = customer_segment_problem(filters)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return filters
+
+    def get_count(self, segment) -> int:
+        from segments.selectors import customer_segment_counts
+
+        counts = self.context.get("counts")
+        if counts is None or segment.pk not in counts:
+            counts = customer_segment_counts([segment])
+        return counts[segment.pk]

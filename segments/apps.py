@@ -1,0 +1,18 @@
+"""App config of segments."""
+
+from django.apps import AppConfig
+
+
+class SegmentsConfig(AppConfig):
+    name = "segments"
+    verbose_name = "Segments"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from segments import handlers  # noqa: F401  (registers domain-event handlers)
+        from segments.models import CustomerSegment, HealthModel, ScoringModel
+
+        auditlog.register(ScoringModel)
+        auditlog.register(HealthModel, exclude_fields=["computed_at"])
+        auditlog.register(CustomerSegment)

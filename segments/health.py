@@ -1,0 +1,204 @@
+"""Customer health for a whole tenant: one aggregate query, the formula, set-based writes.
+
+The formula lives once, in `segments.calculators.health` (exact decimals, tested against
+hand-worked figures); SQL only aggregates each customer's events. Many customers share the
+same inputs, so the formula is memoised on them. New values are written with one
+`UPDATE ... FROM` per chunk, only for customers whose health changed; band changes go to the
+history, alerts that start or end to the alert records, both with domain events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers.models import Customer, Event
+from flywheel.core import events as domain_events
+from flywheel.core.sql import bulk_load, update_from_values
+from segments.calculators import Health, HealthInputs, HealthSettings, health
+from segments.models import HealthAlert, HealthChange, HealthModel
+
+DEFAULT_WEIGHTS = {
+    "login_frequency": "25",
+    "feature_usage": "30",
+    "support_tickets": "20",
+    "payment_history": "25",
+}
+NO_EVENTS = HealthInputs(0, 0, 0, 0, 0)
+
+
+def health_model_get(*, tenant) -> HealthModel:
+    """The tenant's health model, created with DOMAIN's defaults on first use."""
+    model = HealthModel.objects.filter().first()
+    if model is None:
+        model = HealthModel.objects.create(tenant=tenant, weights=dict(DEFAULT_WEIGHTS))
+    return model
+
+
+def settings_of(model: HealthModel) -> HealthSettings:
+    return HealthSettings(
+        weights={k: Decimal(str(v)) for k, v in model.weights.items()},
+        key_features=tuple(model.key_features),
+        target_logins_per_week=Decimal(model.target_logins_per_week),
+        ticket_threshold=model.ticket_threshold,
+        green_threshold=Decimal(model.green_threshold),
+        yellow_threshold=Decimal(model.yellow_threshold),
+    )
+
+
+def _json_text(column: str, key: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def health_inputs(
+    *, tenant, as_of: datetime, customer_ids: list[int] | None = None
+) -> dict[int, HealthInputs]:
+    """customer id -> the counts the formula needs, for customers with events in 90 days."""
+    feature, status = _json_text("e.properties", "feature"), _json_text("e.properties", "status")
+    model = health_model_get(tenant=tenant)
+    keys = list(model.key_features)
+    params: list = []
+    if keys:
+        features_sql = (
+            f"COUNT(DISTINCT CASE WHEN e.kind = 'feature_used' AND e.occurred_at >= %s "
+            f"AND {feature} IN ({', '.join(['%s'] * len(keys))}) THEN {feature} END)"
+        )
+        params += [as_of - timedelta(days=30), *keys]
+    else:
+        features_sql = "0"
+    ops = connection.ops
+    adapt = ops.adapt_datetimefield_value
+    params = (
+        [adapt(as_of - timedelta(days=28))]
+        + [adapt(p) if isinstance(p, datetime) else p for p in params]
+        + [
+            adapt(as_of - timedelta(days=30)),
+            tenant.pk,
+            adapt(as_of - timedelta(days=90)),
+            adapt(as_of),
+        ]
+    )
+    where_customers = ""
+    if customer_ids is not None:
+        where_customers = f"AND e.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
+        params += list(customer_ids)
+    sql = (
+        "SELECT e.customer_id, "
+        "SUM(CASE WHEN e.kind = 'login' AND e.occurred_at >= %s THEN 1 ELSE 0 END), "
+        f"{features_sql}, "
+        f"SUM(CASE WHEN e.kind = 'support_ticket' AND e.occurred_at >= %s "
+        f"AND {status} = 'opened' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN e.kind = 'payment' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN e.kind = 'payment' AND {status} = 'paid' THEN 1 ELSE 0 END) "
+        f"FROM {Event._meta.db_table} e "
+        "WHERE e.tenant_id = %s AND e.occurred_at >= %s AND e.occurred_at < %s "
+        "AND e.kind IN ('login', 'feature_used', 'support_ticket', 'payment') "
+        f"{where_customers} GROUP BY e.customer_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: HealthInputs(*(int(v or 0) for v in row[1:])) for row in cursor}
+
+
+def _as_json(result: Health) -> tuple[dict, list]:
+    return ({k: float(v) for k, v in result.components.items()}, list(result.alerts))
+
+
+@transaction.atomic
+def health_recompute(
+    *, tenant, as_of: datetime | None = None, customer_ids: list[int] | None = None
+) -> dict[str, int]:
+    """Recompute health for all the tenant's customers (or the given ones) as of `as_of`.
+
+    Writes score, band, components and alerts where they changed; records a `HealthChange`
+    and `customer.health_changed` when the band changes, and a `HealthAlert` and
+    `customer.health_alert` when an alert starts (ending it when it no longer applies).
+    Events are emitted for customers that already had a band, so a first computation fills
+    the history without flooding webhooks. Idempotent for one `as_of`. Returns counts.
+    """
+    as_of = as_of or timezone.now()
+    model = health_model_get(tenant=tenant)
+    settings = settings_of(model)
+    compute = lru_cache(maxsize=65536)(lambda inputs: health(inputs, settings))
+    inputs = health_inputs(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
+    current = Customer.objects.all()
+    if customer_ids is not None:
+        current = current.filter(pk__in=customer_ids)
+    rows, changes, started, ended, events, alert_events = [], [], [], [], [], []
+    for pk, score, band, alerts in current.values_list(
+        "pk", "health_score", "health_band", "health_alerts"
+    ).iterator(chunk_size=20000):
+        result = compute(inputs.get(pk, NO_EVENTS))
+        components, new_alerts = _as_json(result)
+        if score == result.score and band == result.band and alerts == new_alerts:
+            continue
+        rows.append((pk, result.score, result.band, components, new_alerts))
+        if band != result.band:
+            changes.append(
+                {
+                    "tenant_id": tenant.pk,
+                    "customer_id": pk,
+                    "from_band": band,
+                    "to_band": result.band,
+                    "score": result.score,
+                    "changed_at": as_of,
+                }
+            )
+            if band:
+                events.append(
+                    {
+                        "customer_id": pk,
+                        "from": band,
+                        "to": result.band,
+                        "score": str(result.score),
+                        "components": components,
+                    }
+                )
+        for kind in sorted(set(new_alerts) - set(alerts or [])):
+            started.append(
+                {"tenant_id": tenant.pk, "customer_id": pk, "kind": kind, "started_at": as_of}
+            )
+            if band:
+                alert_events.append(
+                    {
+                        "customer_id": pk,
+                        "alert": kind,
+                        "band": result.band,
+                        "score": str(result.score),
+                    }
+                )
+        for kind in set(alerts or []) - set(new_alerts):
+            ended.append((pk, kind))
+    for start in range(0, len(rows), 5000):
+        update_from_values(
+            Customer,
+            tenant_id=tenant.pk,
+            fields=["health_score", "health_band", "health_components", "health_alerts"],
+            rows=rows[start : start + 5000],
+            assignments="health_score = v.new_health_score, health_band = v.new_health_band, "
+            "health_components = v.new_health_components, health_alerts = v.new_health_alerts",
+        )
+    bulk_load(HealthChange, changes)
+    bulk_load(HealthAlert, started)
+    for kind in {kind for _, kind in ended}:
+        ids = [pk for pk, k in ended if k == kind]
+        for start in range(0, len(ids), 5000):
+            HealthAlert.objects.filter(
+                kind=kind, customer_id__in=ids[start : start + 5000], ended_at__isnull=True
+            ).update(ended_at=as_of)
+    domain_events.record_many(tenant, "customer.health_changed", events)
+    domain_events.record_many(tenant, "customer.health_alert", alert_events)
+    if customer_ids is None:
+        HealthModel.objects.filter(pk=model.pk).update(computed_at=as_of)
+    return {
+        "customers": len(rows),
+        "band_changes": len(changes),
+        "alerts_started": len(started),
+        "alerts_ended": len(ended),
+    }

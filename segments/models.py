@@ -1,0 +1,128 @@
+"""Market segment scoring, beachhead sizing, the health model and its history, saved segments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from flywheel.core.tenancy import TenantOwnedModel
+
+
+class ScoringModel(TenantOwnedModel):
+    """Criteria `[{key, label, weight}]` (weights in percent, summing to exactly 100), 1..5."""
+
+    name = models.CharField(max_length=200)
+    criteria = models.JSONField()
+    scale_min = models.PositiveSmallIntegerField(default=1)
+    scale_max = models.PositiveSmallIntegerField(default=5)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {c["key"]: Decimal(str(c["weight"])) for c in self.criteria}
+
+
+class MarketSegment(TenantOwnedModel):
+    """A market segment rated 1..5 on every criterion of its scoring model."""
+
+    model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="segments")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    ratings = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "model", "name"], name="segment_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MarketSizing(TenantOwnedModel):
+    """A saved beachhead sizing: its inputs (the table is computed from them)."""
+
+    name = models.CharField(max_length=200)
+    market_customers = models.PositiveIntegerField()
+    average_arr = models.DecimalField(max_digits=14, decimal_places=2)
+    groups = models.JSONField(help_text="[[key, percent], ...]; Rogers' five by default.")
+    targeted_groups = models.JSONField()
+    market_shares = models.JSONField(help_text="Percents, e.g. [25, 50, 70].")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HealthModel(TenantOwnedModel):
+    """How a tenant scores customer health (one per tenant; DOMAIN's defaults)."""
+
+    weights = models.JSONField(default=dict)
+    key_features = models.JSONField(default=list, blank=True)
+    target_logins_per_week = models.DecimalField(max_digits=6, decimal_places=2, default=5)
+    ticket_threshold = models.PositiveIntegerField(default=3)
+    green_threshold = models.DecimalField(max_digits=4, decimal_places=1, default=70)
+    yellow_threshold = models.DecimalField(max_digits=4, decimal_places=1, default=40)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="healthmodel_one")]
+
+    def __str__(self) -> str:
+        return f"health model of {self.tenant_id}"
+
+
+class HealthChange(TenantOwnedModel):
+    """A customer's band changed (history; the first band is recorded too)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="health_changes"
+    )
+    from_band = models.CharField(max_length=10, blank=True, default="")
+    to_band = models.CharField(max_length=10)
+    score = models.DecimalField(max_digits=4, decimal_places=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "customer", "changed_at"], name="healthchange_customer")
+        ]
+
+
+class HealthAlert(TenantOwnedModel):
+    """An alert that started for a customer (`risk_alert`, `education`, `escalation`,
+    `retention_campaign`); `ended_at` is set when it no longer applies."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="health_alert_records"
+    )
+    kind = models.CharField(max_length=24)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "customer", "kind"], name="healthalert_open")]
+
+
+class CustomerSegment(TenantOwnedModel):
+    """A named, saved filter over customers (the customers list's filter set)."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    filters = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="customersegment_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

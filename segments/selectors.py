@@ -1,0 +1,66 @@
+"""Read queries of segments: saved customer segments, evaluated with the customers' filters."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+
+from customers.filters import CustomerFilterSet
+from customers.models import Customer
+from segments.models import CustomerSegment
+
+SEARCH_FIELDS = ("email", "name", "external_id")
+
+
+def _query_dict(filters: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in filters.items():
+        values = value if isinstance(value, list) else [value]
+        data.setlist(key, [str(v).lower() if isinstance(v, bool) else str(v) for v in values])
+    return data
+
+
+def _filterset(filters: dict) -> CustomerFilterSet:
+    data = _query_dict({k: v for k, v in filters.items() if k != "search"})
+    return CustomerFilterSet(data=data, queryset=Customer.objects.all())
+
+
+def customer_segment_problem(filters) -> dict | None:
+    """Field errors of a saved filter (unknown keys, invalid values), or None."""
+    if not isinstance(filters, dict):
+        return {"filters": ["A JSON object of customer filters."]}
+    allowed = set(CustomerFilterSet.base_filters) | {"search"}
+    unknown = sorted(set(filters) - allowed)
+    if unknown:
+        return {key: ["Unknown filter."] for key in unknown}
+    filterset = _filterset(filters)
+    if not filterset.is_valid():
+        return {key: [str(e) for e in errors] for key, errors in filterset.errors.items()}
+    return None
+
+
+def customer_segment_members(*, segment: CustomerSegment) -> QuerySet[Customer]:
+    """The segment's current members: exactly what the customers list returns for its filters."""
+    queryset = _filterset(segment.filters).qs
+    search = segment.filters.get("search")
+    if search:
+        condition = Q()
+        for name in SEARCH_FIELDS:
+            condition |= Q(**{f"{name}__icontains": search})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def customer_segment_counts(segments: list[CustomerSegment]) -> dict[int, int]:
+    """segment id -> member count, for a page of segments in one query."""
+    if not segments:
+        return {}
+    counts = Customer.objects.aggregate(
+        **{
+            f"s{s.pk}": Count(
+                "pk", filter=Q(pk__in=customer_segment_members(segment=s).values("pk"))
+            )
+            for s in segments
+        }
+    )
+    return {s.pk: counts[f"s{s.pk}"] for s in segments}
