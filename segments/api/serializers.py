@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from flywheel.core.serializers import ModelSerializer, Serializer
@@ -72,9 +73,10 @@ class MarketSegmentSerializer(ModelSerializer):
             raise serializers.ValidationError(errors)
         return attrs
 
-    def get_score(self, segment) -> Decimal | None:
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))
+    def get_score(self, segment) -> str | None:
         found = self.context.get("scores", {}).get(segment.pk)
-        return found[0] if found else None
+        return f"{found[0]:.2f}" if found else None
 
     def get_rank(self, segment) -> int | None:
         found = self.context.get("scores", {}).get(segment.pk)
@@ -141,17 +143,11 @@ class MarketSizingSerializer(ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "table", "created_at"]
+        extra_kwargs = {"groups": {"required": False}}
 
     def validate(self, attrs):
-        checker = SizingInputSerializer(
-            data={
-                "market_customers": attrs.get("market_customers"),
-                "average_arr": attrs.get("average_arr"),
-                "groups": attrs.get("groups") or None,
-                "targeted_groups": attrs.get("targeted_groups"),
-                "market_shares": attrs.get("market_shares"),
-            }
-        )
+        names = ("market_customers", "average_arr", "groups", "targeted_groups", "market_shares")
+        checker = SizingInputSerializer(data={k: attrs[k] for k in names if attrs.get(k)})
         checker.is_valid(raise_exception=True)
         return {
             **attrs,

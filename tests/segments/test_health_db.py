@@ -1,0 +1,137 @@
+"""Health through the database path (aggregate SQL + formula) for hand-built customers."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from flywheel.core.models import DomainEvent
+from flywheel.core.tenancy import tenant_scope
+from segments.health import health_model_get, health_recompute
+from segments.models import HealthAlert, HealthChange
+from tests.customers.factories import CustomerFactory, EventFactory
+
+AS_OF = datetime(2026, 11, 1, 12, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+def _events(tenant, customer, kind, count, days_ago=1, **properties):
+    for _ in range(count):
+        EventFactory(
+            tenant=tenant,
+            customer=customer,
+            kind=kind,
+            properties=properties,
+            value=properties.pop("value", None) if "value" in properties else None,
+            occurred_at=AS_OF - timedelta(days=days_ago),
+        )
+
+
+@pytest.fixture
+def model(tenant):
+    with tenant_scope(tenant):
+        model = health_model_get(tenant=tenant)
+    model.key_features = ["reports", "export", "api", "alerts"]
+    model.save()
+    return model
+
+
+def _recompute(tenant, **kwargs):
+    with tenant_scope(tenant):
+        return health_recompute(tenant=tenant, as_of=AS_OF, **kwargs)
+
+
+def test_hand_built_customers_get_the_expected_scores(tenant, model):
+    # given
+    perfect = CustomerFactory(tenant=tenant)
+    _events(tenant, perfect, "login", 20)
+    for feature in ("reports", "export", "api", "alerts"):
+        _events(tenant, perfect, "feature_used", 1, feature=feature)
+    _events(tenant, perfect, "payment", 3, status="paid")
+    silent = CustomerFactory(tenant=tenant)  # no events at all: 0 + 0 + 100 + 100
+    two_a_week = CustomerFactory(tenant=tenant)  # 8 logins: 40; no features: 0
+    _events(tenant, two_a_week, "login", 8)
+    late = CustomerFactory(tenant=tenant)  # logins 20 -> 100, 2 of 3 paid, 3 tickets -> 50
+    _events(tenant, late, "login", 20)
+    _events(tenant, late, "payment", 2, status="paid")
+    _events(tenant, late, "payment", 1, status="late")
+    _events(tenant, late, "support_ticket", 3, status="opened")
+    old = CustomerFactory(tenant=tenant)  # events outside every window count for nothing
+    _events(tenant, old, "login", 30, days_ago=29)
+    _events(tenant, old, "support_ticket", 6, days_ago=31, status="opened")
+    # when
+    _recompute(tenant)
+    # then
+    expected = {
+        perfect: (D("100.0"), "green", []),
+        silent: (D("45.0"), "yellow", ["risk_alert", "education"]),
+        two_a_week: (D("55.0"), "yellow", ["education"]),
+        # 25 + 0 + 20 x 0.5 + 25 x 0.6667 = 51.67 -> 51.7
+        late: (D("51.7"), "yellow", ["education", "retention_campaign"]),
+        old: (D("45.0"), "yellow", ["risk_alert", "education"]),
+    }
+    for customer, (score, band, alerts) in expected.items():
+        customer.refresh_from_db()
+        assert (customer.health_score, customer.health_band, customer.health_alerts) == (
+            score,
+            band,
+            alerts,
+        ), customer.external_id
+    late.refresh_from_db()
+    assert late.health_components == {
+        "login_frequency": 100.0,
+        "feature_usage": 0.0,
+        "support_tickets": 50.0,
+        "payment_history": 66.7,
+    }
+
+
+def test_without_key_features_usage_is_left_out(tenant, model):
+    model.key_features = []
+    model.save()
+    customer = CustomerFactory(tenant=tenant)
+    _events(tenant, customer, "login", 10)  # 50
+    _events(tenant, customer, "payment", 1, status="paid")
+    _events(tenant, customer, "payment", 1, status="failed")  # 50
+    _recompute(tenant)
+    customer.refresh_from_db()
+    # (25 x 50 + 20 x 100 + 25 x 50) / 70 = 64.2857 -> 64.3
+    assert (customer.health_score, customer.health_band) == (D("64.3"), "yellow")
+    assert "feature_usage" not in customer.health_components
+
+
+def test_band_changes_are_recorded_and_announced_once(tenant, model):
+    # given: a first computation, then the customer improves
+    customer = CustomerFactory(tenant=tenant)
+    _recompute(tenant)
+    for feature in ("reports", "export", "api", "alerts"):
+        _events(tenant, customer, "feature_used", 1, feature=feature)
+    _events(tenant, customer, "login", 20)
+    # when: computed twice
+    first, again = _recompute(tenant), _recompute(tenant)
+    # then
+    assert first["band_changes"] == 1 and again == {
+        "customers": 0,
+        "band_changes": 0,
+        "alerts_started": 0,
+        "alerts_ended": 0,
+    }
+    history = list(
+        HealthChange.all_tenants.filter(customer=customer).values_list("from_band", "to_band")
+    )
+    assert history == [("", "yellow"), ("yellow", "green")]
+    events = DomainEvent.all_tenants.filter(name="customer.health_changed")
+    assert [e.payload["to"] for e in events] == ["green"]  # the first band is not an event
+    alerts = HealthAlert.all_tenants.filter(customer=customer).order_by("kind")
+    assert [(a.kind, a.ended_at is not None) for a in alerts] == [
+        ("education", True),
+        ("risk_alert", True),
+    ]
+
+
+def test_one_customer_can_be_recomputed_alone(tenant, model):
+    a, b = CustomerFactory(tenant=tenant), CustomerFactory(tenant=tenant)
+    counts = _recompute(tenant, customer_ids=[a.pk])
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert counts["customers"] == 1 and a.health_band and not b.health_band
