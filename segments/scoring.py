@@ -31,7 +31,8 @@ def scoring_model_ensure_default(*, tenant) -> ScoringModel:
 
 def segments_ranked(*, model: ScoringModel) -> list[tuple[MarketSegment, Decimal, int]]:
     """The model's segments with score and rank (score descending, ties by name)."""
-    segments = list(MarketSegment.objects.filter(model=model))
+    # all_tenants: the scoring model fixes the tenant (this also serves the admin).
+    segments = list(MarketSegment.all_tenants.filter(model=model))
     by_name = {s.name: s for s in segments}
     scored = [(s.name, segment_score(model.weights, s.ratings)) for s in segments]
     return [(by_name[name], score, position) for name, score, position in rank(scored)]

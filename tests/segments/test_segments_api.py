@@ -228,3 +228,28 @@ def test_a_new_tenant_gets_the_default_scoring_model(
         slug = api_client.post("/api/v1/tenants/", {"name": "New"}, format="json").json()["slug"]
     model = ScoringModel.all_tenants.get(tenant__slug=slug)
     assert model.is_default and sum(D(c["weight"]) for c in model.criteria) == 100
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "scoringmodel",
+        "marketsegment",
+        "marketsizing",
+        "healthmodel",
+        "healthchange",
+        "healthalert",
+        "customersegment",
+    ],
+)
+def test_every_segments_admin_list_renders(client, model):
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+    from tests.segments.factories import MarketSegmentFactory, MarketSizingFactory
+
+    MarketSegmentFactory()
+    MarketSizingFactory()
+    CustomerSegmentFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse(f"admin:segments_{model}_changelist")).status_code == 200
