@@ -175,12 +175,12 @@ def health_recompute(
                 )
         for kind in set(alerts or []) - set(new_alerts):
             ended.append((pk, kind))
-    for start in range(0, len(rows), 5000):
+    if rows:  # one statement (COPY + UPDATE on PostgreSQL for many rows)
         update_from_values(
             Customer,
             tenant_id=tenant.pk,
             fields=["health_score", "health_band", "health_components", "health_alerts"],
-            rows=rows[start : start + 5000],
+            rows=rows,
             assignments="health_score = v.new_health_score, health_band = v.new_health_band, "
             "health_components = v.new_health_components, health_alerts = v.new_health_alerts",
         )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 
 from django.db import connection, models
 
 # SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535.
 MAX_PARAMS = 30_000
+# Above this many rows, PostgreSQL updates go through COPY into a temporary table: rendering
+# and planning one huge VALUES list costs more than the update itself.
+COPY_THRESHOLD = 2_000
 
 
 def insert_ignoring_conflicts(
@@ -74,6 +78,15 @@ def update_from_values(
     """
     if not rows:
         return 0
+    if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
+        return _update_from_copy(
+            model,
+            tenant_id=tenant_id,
+            fields=fields,
+            rows=rows,
+            assignments=assignments,
+            condition=condition,
+        )
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     model_fields = [model._meta.get_field(name) for name in fields]
@@ -105,6 +118,39 @@ def update_from_values(
             )
             updated += cursor.rowcount
     return updated
+
+
+def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition) -> int:
+    """`update_from_values` for many rows on PostgreSQL: COPY to a temp table, one UPDATE."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    model_fields = [model._meta.get_field(name) for name in fields]
+    staging = quote(f"_fw_update_{uuid.uuid4().hex[:12]}")
+    columns = ", ".join(f"{quote('new_' + f.column)} {f.db_type(connection)}" for f in model_fields)
+    json_positions = {i for i, f in enumerate(model_fields) if isinstance(f, models.JSONField)}
+    where = f"{table}.id = v.id AND {table}.tenant_id = %s"
+    if condition:
+        where += f" AND ({condition})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {staging} (id bigint PRIMARY KEY, {columns})")
+        try:
+            with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
+                for pk, *values in rows:
+                    copy.write_row(
+                        [
+                            pk,
+                            *(
+                                json.dumps(v) if i in json_positions else v
+                                for i, v in enumerate(values)
+                            ),
+                        ]
+                    )
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {staging} AS v WHERE {where}", [tenant_id]
+            )
+            return cursor.rowcount
+        finally:
+            cursor.execute(f"DROP TABLE {staging}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -1,0 +1,70 @@
+"""Benchmark of customer health recomputation for a whole tenant vs its bare aggregate query.
+
+Usage: BENCH_DATABASE_URL=... .venv/bin/python bench/health.py --tenant big --as-of 2026-11-01
+       [--seed-customers 1000000]
+
+Seeds the tenant with `seed_demo`'s generator when it has no customers, runs `ANALYZE`, then
+times (1) the bare aggregate over the tenant's events that the computation needs, (2) a full
+recomputation (first run: every customer's health written), (3) a second one (nothing
+changed: no writes). Targets: under 60 s and within 3x the bare aggregate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime
+
+from _harness import setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenant", default="big")
+    parser.add_argument("--as-of", default="2026-11-01")
+    parser.add_argument("--seed-customers", type=int, default=1_000_000)
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    from accounts.models import Tenant
+    from customers.demo_data import seed_tenant
+    from customers.models import Customer, Event
+    from flywheel.core.tenancy import tenant_scope
+    from segments.health import health_inputs, health_recompute
+
+    as_of = datetime.fromisoformat(args.as_of).replace(tzinfo=UTC)
+    tenant = Tenant.objects.filter(slug=args.tenant).first() or Tenant.objects.create(
+        name=args.tenant, slug=args.tenant
+    )
+    with tenant_scope(tenant):
+        if not Customer.objects.exists():
+            seed_tenant(tenant=tenant, customers=args.seed_customers, days=365, seed=1, now=as_of)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE customers_customer")
+            cursor.execute("ANALYZE customers_event")
+        customers, events = Customer.objects.count(), Event.objects.count()
+
+        started = time.perf_counter()
+        aggregated = health_inputs(tenant=tenant, as_of=as_of)
+        bare = time.perf_counter() - started
+
+        started = time.perf_counter()
+        first = health_recompute(tenant=tenant, as_of=as_of)
+        full = time.perf_counter() - started
+
+        started = time.perf_counter()
+        second = health_recompute(tenant=tenant, as_of=as_of)
+        again = time.perf_counter() - started
+
+    print(
+        f"tenant {tenant.slug}: {customers:,} customers, {events:,} events "
+        f"({len(aggregated):,} customers with events in the 90-day window)"
+    )
+    print(f"bare aggregate query      : {bare:7.1f} s")
+    print(f"recompute, first run      : {full:7.1f} s  ({full / bare:.1f}x the aggregate)  {first}")
+    print(f"recompute, nothing changed: {again:7.1f} s  ({again / bare:.1f}x)  {second}")
+
+
+if __name__ == "__main__":
+    main()
