@@ -8,6 +8,8 @@ from accounts import services
 from accounts.models import Membership, Tenant, User
 from accounts.roles import Role
 from customers.models import Customer
+from flywheel.core.tenancy import tenant_scope
+from segments.health import health_recompute
 
 DEMO_EMAIL = "admin@demo.local"
 DEMO_PASSWORD = "flywheel-demo"
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         if not Customer.all_tenants.filter(tenant=tenant).exists():
             self.stdout.write("Seeding a demo history (300 customers over 180 days)...")
             call_command("seed_demo", tenant=tenant.slug, customers=300, days=180, seed=42)
+            with tenant_scope(tenant):  # seeded events bypass ingestion: score them once
+                health_recompute(tenant=tenant)
         _, secret = services.api_key_create(tenant=tenant, name="demo key", created_by=user)
 
         host = f"http://{addrport}"
