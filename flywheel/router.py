@@ -7,6 +7,13 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import ApiKeyViewSet, MemberViewSet
 from customers.api.views import CustomerViewSet, EventViewSet
+from metrics.api.views import (
+    AcquisitionSpendViewSet,
+    KpiAlertViewSet,
+    KpiJobViewSet,
+    KpiSnapshotViewSet,
+    KpiThresholdViewSet,
+)
 from referrals.api.views import (
     ReferralLinkViewSet,
     ReferralProgramViewSet,
@@ -36,3 +43,8 @@ tenant_router.register("scoring-models", ScoringModelViewSet, basename="scoring-
 tenant_router.register("market-segments", MarketSegmentViewSet, basename="market-segment")
 tenant_router.register("market-sizing", MarketSizingViewSet, basename="market-sizing")
 tenant_router.register("customer-segments", CustomerSegmentViewSet, basename="customer-segment")
+tenant_router.register("kpis/snapshots", KpiSnapshotViewSet, basename="kpi-snapshot")
+tenant_router.register("kpis/jobs", KpiJobViewSet, basename="kpi-job")
+tenant_router.register("acquisition-spend", AcquisitionSpendViewSet, basename="acquisition-spend")
+tenant_router.register("kpi-thresholds", KpiThresholdViewSet, basename="kpi-threshold")
+tenant_router.register("kpi-alerts", KpiAlertViewSet, basename="kpi-alert")

@@ -7,6 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts.api.views import TenantDetailView
 from flywheel.core import health
 from flywheel.router import tenant_router
+from metrics.api.views import (
+    KpiCohortsView,
+    KpiComputeView,
+    KpiDefinitionsView,
+    KpiFlywheelView,
+    KpiLatestView,
+)
 from referrals.redirect import referral_redirect
 from segments.api.views import HealthModelView, HealthRecomputeView
 from ugc.api.views import PublicUGCView
@@ -15,6 +22,11 @@ tenant_patterns = [
     path("", TenantDetailView.as_view(), name="tenant-detail"),
     path("health-model/", HealthModelView.as_view(), name="health-model"),
     path("health-model/recompute/", HealthRecomputeView.as_view(), name="health-recompute"),
+    path("kpis/definitions/", KpiDefinitionsView.as_view(), name="kpi-definitions"),
+    path("kpis/latest/", KpiLatestView.as_view(), name="kpi-latest"),
+    path("kpis/flywheel/", KpiFlywheelView.as_view(), name="kpi-flywheel"),
+    path("kpis/compute/", KpiComputeView.as_view(), name="kpi-compute"),
+    path("kpis/cohorts/", KpiCohortsView.as_view(), name="kpi-cohorts"),
     *tenant_router.urls,
 ]
 

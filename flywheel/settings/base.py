@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "referrals",
     "ugc",
     "segments",
+    "metrics",
 ]
 
 MIDDLEWARE = [
@@ -222,11 +223,17 @@ CELERY_BEAT_SCHEDULE = {
     "ugc-requests-remind": {"task": "ugc.tasks.ugc_requests_remind_all_task", "schedule": 3600},
     "ugc-requests-expire": {"task": "ugc.tasks.ugc_requests_expire_all_task", "schedule": 3600},
     "referrals-expire": {"task": "referrals.tasks.referrals_expire_all_task", "schedule": 60 * 60},
+    "kpis-dispatch": {"task": "metrics.tasks.kpis_dispatch_task", "schedule": 60 * 60},
     "idempotency-keys-purge": {
         "task": "flywheel.core.tasks.idempotency_records_purge_task",
         "schedule": 60 * 60,
     },
 }
+
+# KPI snapshots: which granularities the dispatcher keeps, and how many closed periods back
+# it checks for a missing or unfinished snapshot on every beat.
+KPI_GRANULARITIES = env.list("KPI_GRANULARITIES", default=["day", "week", "month", "quarter"])
+KPI_RECONCILE_PERIODS = env.int("KPI_RECONCILE_PERIODS", default=3)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # Look up the previous version by primary key, outside any tenant scope (admin, tasks).

@@ -9,16 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Tenant
 from customers.demo_data import seed_tenant
 from customers.models import Customer
-
-
-def _bar(done: int, total: int, started: float) -> None:
-    width = 30
-    filled = int(width * done / max(total, 1))
-    rate = done / max(time.monotonic() - started, 1e-9)
-    sys.stderr.write(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} customers ({rate:,.0f}/s)"
-    )
-    sys.stderr.flush()
+from flywheel.core.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -72,7 +63,7 @@ class Command(BaseCommand):
             days=days,
             seed=seed,
             now=end,
-            progress=lambda done, total: _bar(done, total, started),
+            progress=lambda done, total: progress_bar(done, total, started, "customers"),
         )
         sys.stderr.write("\n")
         seconds = time.monotonic() - started

@@ -1,0 +1,193 @@
+"""Serializers of KPI definitions, snapshots, the flywheel view, spend, thresholds, alerts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from customers.lifecycle import Channel
+from flywheel.core.serializers import ModelSerializer, Serializer
+from metrics.jobs import MAX_PERIODS
+from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
+from metrics.periods import GRANULARITIES, periods_between
+from metrics.registry import BY_KEY, PHASES, UNITS
+
+
+class KpiDefinitionSerializer(Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    phase = serializers.ChoiceField(choices=PHASES)
+    unit = serializers.ChoiceField(choices=sorted(UNITS))
+    good = serializers.ChoiceField(choices=["up", "down", "neutral"])
+    formula = serializers.CharField()
+
+
+class KpiSnapshotSerializer(ModelSerializer):
+    values = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KpiSnapshot
+        fields = [
+            "id",
+            "granularity",
+            "period_start",
+            "period_end",
+            "starts_at",
+            "ends_at",
+            "as_of",
+            "complete",
+            "values",
+            "inputs",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+    def get_values(self, snapshot) -> dict[str, float | None]:
+        chosen = self.context.get("kpis")
+        if not chosen:
+            return snapshot.values
+        return {key: snapshot.values.get(key) for key in chosen}
+
+
+class FlywheelKpiSerializer(Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    good = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    previous = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="value - previous.")
+    trend = serializers.ChoiceField(choices=["up", "down", "flat"], allow_null=True)
+    assessment = serializers.ChoiceField(
+        choices=["good", "bad", "neutral"],
+        allow_null=True,
+        help_text="Whether the trend is the KPI's good direction.",
+    )
+
+
+class FlywheelSerializer(Serializer):
+    granularity = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    previous_period_start = serializers.DateField(allow_null=True)
+    as_of = serializers.DateTimeField(allow_null=True)
+    complete = serializers.BooleanField(allow_null=True)
+    attract = FlywheelKpiSerializer(many=True)
+    engage = FlywheelKpiSerializer(many=True)
+    delight = FlywheelKpiSerializer(many=True)
+    overall = FlywheelKpiSerializer(many=True)
+
+
+class RangeSerializer(Serializer):
+    granularity = serializers.ChoiceField(choices=GRANULARITIES)
+    since = serializers.DateField()
+    until = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["until"] < attrs["since"]:
+            raise serializers.ValidationError({"until": ["Must not be before `since`."]})
+        count = len(periods_between(attrs["granularity"], attrs["since"], attrs["until"], "UTC"))
+        if count > MAX_PERIODS:
+            raise serializers.ValidationError(
+                {"since": [f"At most {MAX_PERIODS} periods per job ({count} asked)."]}
+            )
+        return attrs
+
+
+class KpiJobSerializer(ModelSerializer):
+    class Meta:
+        model = KpiJob
+        fields = [
+            "id",
+            "granularity",
+            "since",
+            "until",
+            "status",
+            "total",
+            "done",
+            "error",
+            "requested_by",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CohortSerializer(Serializer):
+    channel = serializers.CharField()
+    customers_end = serializers.IntegerField()
+    churn_rate = serializers.FloatField(allow_null=True)
+    nrr = serializers.FloatField(allow_null=True)
+    avg_health_score = serializers.FloatField(allow_null=True)
+    clv = serializers.FloatField(allow_null=True)
+    revenue = serializers.FloatField()
+
+
+class CohortsSerializer(Serializer):
+    by = serializers.CharField()
+    granularity = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    cohorts = CohortSerializer(many=True)
+
+
+class AcquisitionSpendSerializer(ModelSerializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+
+    class Meta:
+        model = AcquisitionSpend
+        fields = ["id", "period_start", "period_end", "channel", "amount", "note", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("period_start", getattr(self.instance, "period_start", None))
+        end = attrs.get("period_end", getattr(self.instance, "period_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"period_end": ["Must not be before period_start."]})
+        return attrs
+
+
+class KpiThresholdSerializer(ModelSerializer):
+    threshold = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal("0.0001")
+    )
+
+    class Meta:
+        model = KpiThreshold
+        fields = ["id", "kpi", "mode", "threshold", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_kpi(self, value: str) -> str:
+        kpi = BY_KEY.get(value)
+        if kpi is None:
+            raise serializers.ValidationError("Not a KPI key (see kpis/definitions/).")
+        if kpi.good == "neutral":
+            raise serializers.ValidationError("This KPI has no bad direction.")
+        queryset = KpiThreshold.objects.filter(kpi=value)
+        if self.instance is not None:
+            queryset = queryset.exclude(pk=self.instance.pk)
+        if queryset.exists():
+            raise serializers.ValidationError("This KPI has a threshold already.")
+        return value
+
+
+class KpiAlertSerializer(ModelSerializer):
+    class Meta:
+        model = KpiAlert
+        fields = [
+            "id",
+            "kpi",
+            "granularity",
+            "period_start",
+            "previous_value",
+            "value",
+            "change",
+            "mode",
+            "threshold",
+            "created_at",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,16 @@
+"""App config of metrics."""
+
+from django.apps import AppConfig
+
+
+class MetricsConfig(AppConfig):
+    name = "metrics"
+    verbose_name = "KPIs"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from metrics.models import AcquisitionSpend, KpiThreshold
+
+        auditlog.register(AcquisitionSpend)
+        auditlog.register(KpiThreshold)

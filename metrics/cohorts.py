@@ -1,0 +1,54 @@
+"""KPIs per acquisition channel for one period: are referred customers worth more?
+
+The snapshot's customer, event and MRR statements, grouped by the customers' channel: three
+statements whatever the number of customers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from metrics import queries as q
+from metrics.formulas import product, ratio
+from metrics.periods import Period
+from metrics.registry import rounded
+
+COHORT_KPIS = ("customers_end", "churn_rate", "nrr", "avg_health_score", "clv", "revenue")
+
+
+def _by_channel(fields: tuple[str, ...], rows) -> dict[str, dict]:
+    return {
+        row[0]: {f: Decimal(str(v or 0)) for f, v in zip(fields, row[1:], strict=True)}
+        for row in rows
+    }
+
+
+def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
+    """One row per channel with customers in the tenant, sorted by channel."""
+    now = now or timezone.now()
+    s, e = period.starts_at, min(period.ends_at, now)
+    customers = _by_channel(
+        q.CUSTOMER_FIELDS, q.run(*q.customers_sql(tenant.pk, s, e, by_channel=True))
+    )
+    events = _by_channel(
+        q.EVENT_FIELDS, q.run(*q.period_events_sql(tenant.pk, s, e, by_channel=True))
+    )
+    mrr = _by_channel(q.MRR_FIELDS, q.run(*q.mrr_sql(tenant.pk, s, e, by_channel=True)))
+    margin = Decimal(tenant.gross_margin)
+    rows = []
+    for channel in sorted(customers):
+        c, ev, m = customers[channel], events.get(channel, {}), mrr.get(channel, {})
+        churn_rate = ratio(c["churned_customers"], c["customers_start"])
+        arpa = ratio(m.get("mrr_end", 0), c["customers_end"])
+        values = {
+            "customers_end": c["customers_end"],
+            "churn_rate": churn_rate,
+            "nrr": ratio(m.get("retained_end_mrr"), m.get("retained_base_mrr")),
+            "avg_health_score": ratio(c["health_sum"], c["health_count"]),
+            "clv": ratio(product(arpa, margin), churn_rate),
+            "revenue": ev.get("revenue", Decimal(0)),
+        }
+        rows.append({"channel": channel, **{k: rounded(k, v) for k, v in values.items()}})
+    return rows

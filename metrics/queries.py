@@ -1,0 +1,237 @@
+"""The aggregate SQL behind a snapshot: a handful of statements, whatever the tenant's size.
+
+Each builder returns `(sql, params)` for one period `[s, e)` (and the previous period's start
+where it is needed); `by_channel=True` groups the customer-based ones by the customers'
+acquisition channel (for cohorts). The same statements run bare in `bench/kpis.py`.
+Datetimes are adapted for the connection (SQLite compares text), so the SQL runs unchanged on
+PostgreSQL and SQLite but for the two vendor expressions below.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+
+from customers.models import Customer, Event, StageChange
+from referrals.models import Referral
+from ugc.models import UGCRequest
+
+ORGANIC_CHANNELS = ("referral", "organic")
+
+
+def _t(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _json_text(column: str, key: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def _active_at(alias: str) -> str:
+    """Active customers at a moment (one %s param, used twice)."""
+    return (
+        f"({alias}.became_customer_at < %(t)s AND "
+        f"({alias}.churned_at IS NULL OR {alias}.churned_at >= %(t)s))"
+    )
+
+
+def _grouping(by_channel: bool) -> tuple[str, str]:
+    return (
+        ("c.acquisition_channel, ", " GROUP BY c.acquisition_channel") if by_channel else ("", "")
+    )
+
+
+CUSTOMER_FIELDS = (
+    "new_leads",
+    "new_customers",
+    "new_customers_organic",
+    "customers_start",
+    "customers_end",
+    "churned_customers",
+    "health_sum",
+    "health_count",
+)
+
+
+def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
+    """One pass over the tenant's customers: leads, customers, churn, health at the end."""
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    active_s = _active_at("c").replace("%(t)s", "%(s)s")
+    active_e = _active_at("c").replace("%(t)s", "%(e)s")
+    scored = f"{active_e} AND c.health_score IS NOT NULL"
+    select, group = _grouping(by_channel)
+    organic = ", ".join(f"'{c}'" for c in ORGANIC_CHANNELS)
+    sql = (
+        f"SELECT {select}"
+        "SUM(CASE WHEN c.created_at >= %(s)s AND c.created_at < %(e)s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
+        f"AND c.acquisition_channel IN ({organic}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {active_s} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {active_e} THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.churned_at >= %(s)s AND c.churned_at < %(e)s "
+        "AND c.became_customer_at IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {scored} THEN c.health_score ELSE 0 END), "
+        f"SUM(CASE WHEN {scored} THEN 1 ELSE 0 END) "
+        f"FROM {Customer._meta.db_table} c WHERE c.tenant_id = %(tenant)s{group}"
+    )
+    return sql, p
+
+
+EVENT_FIELDS = ("revenue", "referred_revenue", "active_with_login")
+
+
+def period_events_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
+    """One pass over the period's payments and logins: revenue, referred revenue, usage."""
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    paid = f"ev.kind = 'payment' AND {_json_text('ev.properties', 'status')} = 'paid'"
+    active_e = _active_at("c").replace("%(t)s", "%(e)s")
+    select, group = _grouping(by_channel)
+    sql = (
+        f"SELECT {select}"
+        f"SUM(CASE WHEN {paid} THEN ev.value ELSE 0 END), "
+        f"SUM(CASE WHEN {paid} AND c.acquisition_channel = 'referral' THEN ev.value ELSE 0 END), "
+        f"COUNT(DISTINCT CASE WHEN ev.kind = 'login' AND {active_e} THEN ev.customer_id END) "
+        f"FROM {Event._meta.db_table} ev "
+        f"JOIN {Customer._meta.db_table} c ON c.id = ev.customer_id "
+        "WHERE ev.tenant_id = %(tenant)s AND ev.kind IN ('payment', 'login') "
+        f"AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s{group}"
+    )
+    return sql, p
+
+
+NPS_FIELDS = ("nps_promoters", "nps_detractors", "nps_respondents")
+
+
+def nps_sql(tenant_id: int, s: datetime, e: datetime):
+    """Each customer's latest NPS answer in the period, counted by category."""
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    sql = (
+        "SELECT SUM(CASE WHEN v >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN v <= 6 THEN 1 ELSE 0 END), "
+        "COUNT(*) FROM (SELECT ev.value AS v, ROW_NUMBER() OVER (PARTITION BY ev.customer_id "
+        "ORDER BY ev.occurred_at DESC, ev.id DESC) AS rn "
+        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'nps' "
+        "AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s) latest WHERE rn = 1"
+    )
+    return sql, p
+
+
+TTV_FIELDS = ("ttv_days_sum", "ttv_customers")
+
+
+def time_to_value_sql(tenant_id: int, s: datetime, e: datetime):
+    """Days from becoming a customer to the first milestone, for first milestones in [s, e)."""
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    days = _days_between("m.first_at", "c.became_customer_at")
+    sql = (
+        f"SELECT SUM({days}), COUNT(*) FROM ("
+        "SELECT ev.customer_id, MIN(ev.occurred_at) AS first_at "
+        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s "
+        "AND ev.kind = 'milestone' AND ev.occurred_at < %(e)s GROUP BY ev.customer_id) m "
+        f"JOIN {Customer._meta.db_table} c ON c.id = m.customer_id "
+        "WHERE m.first_at >= %(s)s AND c.became_customer_at IS NOT NULL"
+    )
+    return sql, p
+
+
+PIPELINE_FIELDS = (
+    "qualified_leads",
+    "qualified_leads_previous",
+    "referrers_qualified",
+    "ugc_submitted",
+    "ugc_published",
+)
+
+
+def pipeline_sql(tenant_id: int, s: datetime, e: datetime, previous_start: datetime):
+    """Qualified leads (this and the previous period), referrers, UGC: small tables, one trip."""
+    p = {"s": _t(s), "e": _t(e), "ps": _t(previous_start), "tenant": tenant_id}
+    stages = StageChange._meta.db_table
+    qualified = (
+        f"SELECT COUNT(DISTINCT customer_id) FROM {stages} WHERE tenant_id = %(tenant)s "
+        "AND to_stage = 'qualified_lead' AND changed_at >= {lo} AND changed_at < {hi}"
+    )
+    ugc = UGCRequest._meta.db_table
+    sql = (
+        "SELECT ("
+        + qualified.format(lo="%(s)s", hi="%(e)s")
+        + "), ("
+        + qualified.format(lo="%(ps)s", hi="%(s)s")
+        + f"), (SELECT COUNT(DISTINCT referrer_id) FROM {Referral._meta.db_table} "
+        "WHERE tenant_id = %(tenant)s AND status = 'qualified' "
+        "AND qualified_at >= %(s)s AND qualified_at < %(e)s), "
+        f"(SELECT COUNT(*) FROM {ugc} WHERE tenant_id = %(tenant)s "
+        "AND submitted_at >= %(s)s AND submitted_at < %(e)s), "
+        f"(SELECT COUNT(*) FROM {ugc} WHERE tenant_id = %(tenant)s "
+        "AND published_at >= %(s)s AND published_at < %(e)s)"
+    )
+    return sql, p
+
+
+MRR_FIELDS = (
+    "mrr_start",
+    "mrr_end",
+    "new_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churned_mrr",
+    "retained_base_mrr",
+    "retained_end_mrr",
+    "retained_capped_mrr",
+)
+
+
+def mrr_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
+    """MRR at start and end per customer (latest `subscription` before each), then movements.
+
+    One window over the subscription events before `e`, partitioned by customer and by
+    "before s": row 1 of the "before" part is the MRR at the start; row 1 of the "in period"
+    part, else the start, is the MRR at the end.
+    """
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    before = "CASE WHEN ev.occurred_at < %(s)s THEN 1 ELSE 0 END"
+    ranked = (
+        f"SELECT ev.customer_id, ev.value, {before} AS before_start, "
+        f"ROW_NUMBER() OVER (PARTITION BY ev.customer_id, {before} "
+        "ORDER BY ev.occurred_at DESC, ev.id DESC) AS rn "
+        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s "
+        "AND ev.kind = 'subscription' AND ev.occurred_at < %(e)s"
+    )
+    per_customer = (
+        "SELECT customer_id, "
+        "COALESCE(MAX(CASE WHEN before_start = 1 AND rn = 1 THEN value END), 0) AS m_start, "
+        "COALESCE(MAX(CASE WHEN before_start = 0 AND rn = 1 THEN value END), "
+        "MAX(CASE WHEN before_start = 1 AND rn = 1 THEN value END), 0) AS m_end "
+        f"FROM ({ranked}) r GROUP BY customer_id"
+    )
+    select, group = _grouping(by_channel)
+    join = f" JOIN {Customer._meta.db_table} c ON c.id = m.customer_id" if by_channel else ""
+    sql = (
+        f"SELECT {select}SUM(m.m_start), SUM(m.m_end), "
+        "SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 THEN m.m_end ELSE 0 END), "
+        "SUM(CASE WHEN m.m_start > 0 AND m.m_end > m.m_start THEN m.m_end - m.m_start ELSE 0 END), "
+        "SUM(CASE WHEN m.m_end > 0 AND m.m_end < m.m_start THEN m.m_start - m.m_end ELSE 0 END), "
+        "SUM(CASE WHEN m.m_start > 0 AND m.m_end = 0 THEN m.m_start ELSE 0 END), "
+        "SUM(CASE WHEN m.m_start > 0 THEN m.m_start ELSE 0 END), "
+        "SUM(CASE WHEN m.m_start > 0 THEN m.m_end ELSE 0 END), "
+        "SUM(CASE WHEN m.m_start > 0 AND m.m_end < m.m_start THEN m.m_end "
+        "WHEN m.m_start > 0 THEN m.m_start ELSE 0 END) "
+        f"FROM ({per_customer}) m{join}{group}"
+    )
+    return sql, p
+
+
+def run(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
