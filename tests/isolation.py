@@ -8,10 +8,18 @@ from collections.abc import Callable
 
 from accounts.models import ApiKey, Membership
 from customers.models import Customer, Event
+from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
 from segments.models import CustomerSegment, MarketSegment, MarketSizing, ScoringModel
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory
 from tests.customers.factories import CustomerFactory, EventFactory
+from tests.metrics.factories import (
+    AcquisitionSpendFactory,
+    KpiAlertFactory,
+    KpiJobFactory,
+    KpiSnapshotFactory,
+    KpiThresholdFactory,
+)
 from tests.referrals.factories import (
     ReferralFactory,
     ReferralLinkFactory,
@@ -48,3 +56,8 @@ register(ScoringModel, lambda tenant: ScoringModelFactory(tenant=tenant))
 register(MarketSegment, lambda tenant: MarketSegmentFactory(tenant=tenant))
 register(MarketSizing, lambda tenant: MarketSizingFactory(tenant=tenant))
 register(CustomerSegment, lambda tenant: CustomerSegmentFactory(tenant=tenant))
+register(KpiSnapshot, lambda tenant: KpiSnapshotFactory(tenant=tenant))
+register(KpiJob, lambda tenant: KpiJobFactory(tenant=tenant))
+register(AcquisitionSpend, lambda tenant: AcquisitionSpendFactory(tenant=tenant))
+register(KpiThreshold, lambda tenant: KpiThresholdFactory(tenant=tenant))
+register(KpiAlert, lambda tenant: KpiAlertFactory(tenant=tenant))

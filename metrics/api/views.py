@@ -187,7 +187,9 @@ class KpiCohortsView(TenantAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("by", str, enum=["acquisition_channel"], required=True),
+            OpenApiParameter(
+                "by", str, enum=["acquisition_channel"], description="Default and only value."
+            ),
             GRANULARITY,
             OpenApiParameter(
                 "period", date, description="A day of the period (default: today's period)."
@@ -196,7 +198,7 @@ class KpiCohortsView(TenantAPIView):
         responses={200: s.CohortsSerializer},
     )
     def get(self, request, tenant):
-        if request.query_params.get("by") != "acquisition_channel":
+        if request.query_params.get("by", "acquisition_channel") != "acquisition_channel":
             raise ValidationError({"by": ["Only `acquisition_channel` is supported."]})
         granularity = _granularity(request)
         raw = request.query_params.get("period")
