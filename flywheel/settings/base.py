@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
         "UgcKindEnum": "ugc.models.UGCKind",
         "UgcStatusEnum": "ugc.models.UGCStatus",
         "UgcTriggerEnum": "ugc.models.UGCTrigger",
+        "AcquisitionChannelEnum": "customers.lifecycle.Channel",
+        "GranularityEnum": "metrics.models.Granularity",
+        "KpiPhaseEnum": "metrics.registry.PHASES",
+        "PhaseEnum": "customers.lifecycle.Phase",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

@@ -64,6 +64,7 @@ class KpiDefinitionsView(TenantAPIView):
 
     scope_area = "kpis"
     pagination_class = None
+    filter_backends: list = []
 
     @extend_schema(responses={200: s.KpiDefinitionSerializer(many=True)})
     def get(self, request, tenant):

@@ -104,7 +104,7 @@ def test_the_period_runs_from_local_midnight_to_local_midnight():
 @pytest.mark.django_db
 def test_recomputing_a_period_replaces_its_snapshot():
     # given
-    tenant, people = build_october()
+    tenant, _people = build_october()
     with tenant_scope(tenant):
         first = snapshot_compute(tenant=tenant, granularity="month", day=OCTOBER, now=NOW)
         from tests.customers.factories import CustomerFactory

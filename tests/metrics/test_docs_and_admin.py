@@ -1,0 +1,61 @@
+"""docs/kpis.md follows the registry; the admin draws a chart per KPI."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from metrics.charts import line_chart
+from metrics.registry import KPIS, render_markdown
+from tests.accounts.factories import TenantFactory, UserFactory
+from tests.metrics.factories import KpiAlertFactory, KpiSnapshotFactory
+
+
+def test_docs_kpis_md_is_the_rendered_registry():
+    text = (Path(settings.BASE_DIR) / "docs" / "kpis.md").read_text()
+    assert text == render_markdown(), "run: python manage.py kpis_doc --write"
+    for kpi in KPIS:
+        assert f"`{kpi.key}`" in text
+
+
+def test_a_line_chart_plots_the_points_and_breaks_at_nulls():
+    # given
+    points = [
+        (date(2026, m, 1), v) for m, v in ((7, 1.0), (8, 2.0), (9, None), (10, 4.0), (11, 3.0))
+    ]
+    # when
+    svg = line_chart("Churn <rate>", points)
+    # then
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<circle") == 4
+    assert svg.count("<polyline") == 2  # July-August, then October-November
+    assert "Churn &lt;rate&gt;" in svg
+    assert "no values" in line_chart("Empty", [(date(2026, 1, 1), None)])
+
+
+@pytest.mark.django_db
+def test_the_admin_charts_every_kpi_of_the_chosen_tenant(client):
+    # given
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    tenant = TenantFactory(name="Chart GmbH")
+    for month, churn in ((8, 0.1), (9, 0.2), (10, 0.15)):
+        KpiSnapshotFactory(
+            tenant=tenant, period_start=date(2026, month, 1), values={"churn_rate": churn}
+        )
+    KpiAlertFactory(tenant=tenant)
+    client.force_login(staff)
+    # when
+    page = client.get(
+        "/admin/metrics/kpisnapshot/charts/", {"tenant": tenant.pk, "granularity": "month"}
+    )
+    # then
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count("<figure") == len(KPIS)
+    assert body.count("<polyline") >= 1
+    assert 'data-kpi="churn_rate"' in body
+    assert "2026-10-01: 0.15" in body
+    assert client.get("/admin/metrics/kpisnapshot/").status_code == 200
+    assert client.get("/admin/metrics/kpialert/").status_code == 200
+    assert "KPI charts" in client.get("/admin/metrics/kpisnapshot/").content.decode()
