@@ -29,9 +29,12 @@ def _trend(value, previous, good: str) -> tuple[float | None, str | None, str | 
     return change, trend, "good" if trend == good else "bad"
 
 
-def flywheel_view(*, tenant, granularity: str) -> dict:
-    """The newest period's KPIs grouped by phase, each against the period before it."""
-    current = KpiSnapshot.objects.filter(granularity=granularity).order_by("-period_start").first()
+def flywheel_view(*, tenant, granularity: str, closed: bool = False) -> dict:
+    """The newest (`closed`: newest complete) period's KPIs by phase, against the one before."""
+    snapshots = KpiSnapshot.objects.filter(granularity=granularity)
+    if closed:
+        snapshots = snapshots.filter(complete=True)
+    current = snapshots.order_by("-period_start").first()
     previous = None
     if current is not None:
         previous_start = period_of(granularity, current.period_start, tenant.timezone)

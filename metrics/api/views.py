@@ -144,9 +144,22 @@ class KpiFlywheelView(TenantAPIView):
 
     scope_area = "kpis"
 
-    @extend_schema(parameters=[GRANULARITY], responses={200: s.FlywheelSerializer})
+    @extend_schema(
+        parameters=[
+            GRANULARITY,
+            OpenApiParameter(
+                "closed", bool, description="Use the newest complete period (default: running)."
+            ),
+        ],
+        responses={200: s.FlywheelSerializer},
+    )
     def get(self, request, tenant):
-        view = flywheel_view(tenant=self.tenant, granularity=_granularity(request))
+        closed = request.query_params.get("closed", "false")
+        if closed not in ("true", "false"):
+            raise ValidationError({"closed": ["`true` or `false`."]})
+        view = flywheel_view(
+            tenant=self.tenant, granularity=_granularity(request), closed=closed == "true"
+        )
         return Response(s.FlywheelSerializer(view).data)
 
 

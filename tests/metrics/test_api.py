@@ -127,6 +127,20 @@ def test_the_flywheel_groups_kpis_by_phase_with_trend_and_assessment(tenant, vie
 
 
 @pytest.mark.django_db
+def test_the_flywheel_can_show_the_newest_closed_period(tenant, viewer):
+    # given: October complete, November running
+    KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 10, 1))
+    KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 11, 1), complete=False)
+    # when
+    running = viewer.get(_url(tenant, "kpis/flywheel/")).json()
+    closed = viewer.get(_url(tenant, "kpis/flywheel/"), {"closed": "true"}).json()
+    # then
+    assert (running["period_start"], running["complete"]) == ("2026-11-01", False)
+    assert (closed["period_start"], closed["complete"]) == ("2026-10-01", True)
+    assert viewer.get(_url(tenant, "kpis/flywheel/"), {"closed": "maybe"}).status_code == 400
+
+
+@pytest.mark.django_db
 def test_compute_queues_a_job_that_admins_can_poll(
     tenant, member_client, django_capture_on_commit_callbacks
 ):

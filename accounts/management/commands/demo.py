@@ -9,6 +9,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.roles import Role
 from customers.models import Customer
 from flywheel.core.tenancy import tenant_scope
+from metrics.demo import kpis_seed
 from segments.health import health_recompute
 
 DEMO_EMAIL = "admin@demo.local"
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             call_command("seed_demo", tenant=tenant.slug, customers=300, days=180, seed=42)
             with tenant_scope(tenant):  # seeded events bypass ingestion: score them once
                 health_recompute(tenant=tenant)
+                self.stdout.write("Computing KPI snapshots (months, weeks, days)...")
+                kpis_seed(tenant=tenant, days=180)
         _, secret = services.api_key_create(tenant=tenant, name="demo key", created_by=user)
 
         host = f"http://{addrport}"
@@ -51,6 +54,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  API docs  {host}/api/docs/   (Redoc: {host}/api/redoc/)")
         self.stdout.write(f"  admin     {host}/admin/   {DEMO_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"  tenant    {tenant.slug}   API: {host}/api/v1/tenants/{tenant.slug}/")
+        self.stdout.write(
+            f"  KPIs      {host}/api/v1/tenants/{tenant.slug}/kpis/flywheel/   "
+            f"charts: {host}/admin/metrics/kpisnapshot/charts/"
+        )
         self.stdout.write(f"  API key   {secret}   (new on every start; shown once)")
         self.stdout.write(
             f"  try       curl -H 'Authorization: Bearer {secret}' "
