@@ -24,6 +24,12 @@ def main() -> None:
     parser.add_argument("--tenant", default="big")
     parser.add_argument("--as-of", default="2026-11-01")
     parser.add_argument("--seed-customers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="Clear the tenant's health, history and alerts first (untimed), so that the "
+        "first run really writes every customer.",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -42,6 +48,15 @@ def main() -> None:
         if not Customer.objects.exists():
             seed_tenant(tenant=tenant, customers=args.seed_customers, days=365, seed=1, now=as_of)
         with connection.cursor() as cursor:
+            if args.reset:
+                cursor.execute(
+                    "UPDATE customers_customer SET health_score = NULL, health_band = '', "
+                    "health_components = '{}', health_alerts = '[]' WHERE tenant_id = %s",
+                    [tenant.pk],
+                )
+                for table in ("segments_healthchange", "segments_healthalert"):
+                    cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [tenant.pk])
+                cursor.execute("VACUUM customers_customer")  # reclaim the reset's dead rows
             cursor.execute("ANALYZE customers_customer")
             cursor.execute("ANALYZE customers_event")
         customers, events = Customer.objects.count(), Event.objects.count()

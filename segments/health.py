@@ -9,6 +9,8 @@ history, alerts that start or end to the alert records, both with domain events.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -56,10 +58,10 @@ def _json_text(column: str, key: str) -> str:
     return f"json_extract({column}, '$.{key}')"
 
 
-def health_inputs(
+def _aggregate_sql(
     *, tenant, as_of: datetime, customer_ids: list[int] | None = None
-) -> dict[int, HealthInputs]:
-    """customer id -> the counts the formula needs, for customers with events in 90 days."""
+) -> tuple[str, list]:
+    """The per-customer aggregate over the 90-day window: `customer_id` then the counts."""
     feature, status = _json_text("e.properties", "feature"), _json_text("e.properties", "status")
     model = health_model_get(tenant=tenant)
     keys = list(model.key_features)
@@ -90,20 +92,68 @@ def health_inputs(
         params += list(customer_ids)
     sql = (
         "SELECT e.customer_id, "
-        "SUM(CASE WHEN e.kind = 'login' AND e.occurred_at >= %s THEN 1 ELSE 0 END), "
-        f"{features_sql}, "
+        "SUM(CASE WHEN e.kind = 'login' AND e.occurred_at >= %s THEN 1 ELSE 0 END) AS logins, "
+        f"{features_sql} AS features, "
         f"SUM(CASE WHEN e.kind = 'support_ticket' AND e.occurred_at >= %s "
-        f"AND {status} = 'opened' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN e.kind = 'payment' THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN e.kind = 'payment' AND {status} = 'paid' THEN 1 ELSE 0 END) "
+        f"AND {status} = 'opened' THEN 1 ELSE 0 END) AS tickets, "
+        "SUM(CASE WHEN e.kind = 'payment' THEN 1 ELSE 0 END) AS payments, "
+        f"SUM(CASE WHEN e.kind = 'payment' AND {status} = 'paid' THEN 1 ELSE 0 END) AS paid "
         f"FROM {Event._meta.db_table} e "
         "WHERE e.tenant_id = %s AND e.occurred_at >= %s AND e.occurred_at < %s "
         "AND e.kind IN ('login', 'feature_used', 'support_ticket', 'payment') "
         f"{where_customers} GROUP BY e.customer_id"
     )
+    return sql, params
+
+
+def health_inputs(
+    *, tenant, as_of: datetime, customer_ids: list[int] | None = None
+) -> dict[int, HealthInputs]:
+    """customer id -> the counts the formula needs, for customers with events in 90 days."""
+    sql, params = _aggregate_sql(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: HealthInputs(*(int(v or 0) for v in row[1:])) for row in cursor}
+
+
+def _candidates(
+    *, tenant, as_of: datetime, base: Health, customer_ids: list[int] | None
+) -> Iterator[tuple[int, Decimal | None, str, list, HealthInputs]]:
+    """The customers whose health may change: those with events in the window (with their
+    counts) and those without whose stored health is not the no-events result.
+
+    One statement: the aggregate joined to the customers. Customers without events all get
+    the same result, so most of a large tenant is settled in SQL and never reaches Python.
+    """
+    aggregate, params = _aggregate_sql(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
+    alerts = json.dumps(list(base.alerts))
+    alerts_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    where_ids = ""
+    id_params: list = []
+    if customer_ids is not None:
+        where_ids = f"AND c.id IN ({', '.join(['%s'] * len(customer_ids))}) "
+        id_params = list(customer_ids)
+    sql = (
+        "SELECT c.id, c.health_score, c.health_band, c.health_alerts, "
+        "a.logins, a.features, a.tickets, a.payments, a.paid "
+        f"FROM {Customer._meta.db_table} c LEFT JOIN ({aggregate}) a ON a.customer_id = c.id "
+        f"WHERE c.tenant_id = %s {where_ids}AND (a.customer_id IS NOT NULL OR CASE WHEN "
+        f"c.health_score = %s AND c.health_band = %s AND c.health_alerts = {alerts_sql} "
+        "THEN 0 ELSE 1 END = 1)"
+    )
+    all_params = [*params, tenant.pk, *id_params, base.score, base.band, alerts]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        while chunk := cursor.fetchmany(20000):
+            for pk, score, band, stored, *counts in chunk:
+                if isinstance(score, float | int):
+                    score = Decimal(str(score))
+                if isinstance(stored, str):
+                    stored = json.loads(stored)
+                inputs = (
+                    NO_EVENTS if counts[0] is None else HealthInputs(*(int(v or 0) for v in counts))
+                )
+                yield pk, score, band, stored, inputs
 
 
 def _as_json(result: Health) -> tuple[dict, list]:
@@ -125,17 +175,13 @@ def health_recompute(
     as_of = as_of or timezone.now()
     model = health_model_get(tenant=tenant)
     settings = settings_of(model)
-    compute = lru_cache(maxsize=65536)(lambda inputs: health(inputs, settings))
-    inputs = health_inputs(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
-    current = Customer.objects.all()
-    if customer_ids is not None:
-        current = current.filter(pk__in=customer_ids)
+    compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
+    base = compute(NO_EVENTS)[0]
     rows, changes, started, ended, events, alert_events = [], [], [], [], [], []
-    for pk, score, band, alerts in current.values_list(
-        "pk", "health_score", "health_band", "health_alerts"
-    ).iterator(chunk_size=20000):
-        result = compute(inputs.get(pk, NO_EVENTS))
-        components, new_alerts = _as_json(result)
+    for pk, score, band, alerts, inputs in _candidates(
+        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids
+    ):
+        result, components, new_alerts = compute(inputs)
         if score == result.score and band == result.band and alerts == new_alerts:
             continue
         rows.append((pk, result.score, result.band, components, new_alerts))

@@ -131,19 +131,23 @@ def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition)
     where = f"{table}.id = v.id AND {table}.tenant_id = %s"
     if condition:
         where += f" AND ({condition})"
+    # Rows often share their JSON values (one object per distinct result): serialise each
+    # object once. Every object stays referenced by `rows` meanwhile, so ids are unique.
+    dumped: dict[int, str] = {}
+
+    def dump(value) -> str:
+        text = dumped.get(id(value))
+        if text is None:
+            text = dumped[id(value)] = json.dumps(value)
+        return text
+
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {staging} (id bigint PRIMARY KEY, {columns})")
         try:
             with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
                 for pk, *values in rows:
                     copy.write_row(
-                        [
-                            pk,
-                            *(
-                                json.dumps(v) if i in json_positions else v
-                                for i, v in enumerate(values)
-                            ),
-                        ]
+                        [pk, *(dump(v) if i in json_positions else v for i, v in enumerate(values))]
                     )
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM {staging} AS v WHERE {where}", [tenant_id]
