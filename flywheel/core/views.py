@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import exceptions, generics, viewsets
+from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
@@ -155,3 +155,14 @@ class TenantViewSet(TenantGenericMixin, viewsets.GenericViewSet):
 
 class TenantAPIView(TenantScopedMixin, generics.GenericAPIView):
     """Base of non-model views under `/api/v1/tenants/{tenant}/` (reports, the tenant)."""
+
+
+# The mixins of a full CRUD resource and of a read-only one, for `class X(*CRUD, TenantViewSet)`.
+CRUD = (
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+)
+READ_ONLY = (mixins.ListModelMixin, mixins.RetrieveModelMixin)

@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
-from flywheel.core.views import TenantAPIView, TenantViewSet
+from flywheel.core.views import CRUD, READ_ONLY, TenantAPIView, TenantViewSet
 from metrics.api import serializers as s
 from metrics.cohorts import cohorts_by_channel
 from metrics.filters import KpiAlertFilterSet, KpiSnapshotFilterSet
@@ -27,13 +27,6 @@ from metrics.registry import BY_KEY, KPIS
 from metrics.selectors import flywheel_view, latest_snapshots
 
 CSV_MAX_ROWS = 10_000
-_CRUD = (
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-)
 GRANULARITY = OpenApiParameter(
     "granularity", str, enum=list(GRANULARITIES), description="Default `month`."
 )
@@ -72,7 +65,7 @@ class KpiDefinitionsView(TenantAPIView):
 
 
 @extend_schema(tags=["kpis"])
-class KpiSnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class KpiSnapshotViewSet(*READ_ONLY, TenantViewSet):
     """Stored snapshots, newest period first; `export/` gives the same rows as CSV."""
 
     model = KpiSnapshot
@@ -184,7 +177,7 @@ class KpiComputeView(TenantAPIView):
 
 
 @extend_schema(tags=["kpis"])
-class KpiJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class KpiJobViewSet(*READ_ONLY, TenantViewSet):
     """Recompute jobs and their progress (`done` of `total` periods)."""
 
     model = KpiJob
@@ -235,7 +228,7 @@ class KpiCohortsView(TenantAPIView):
 
 
 @extend_schema(tags=["kpis"])
-class AcquisitionSpendViewSet(*_CRUD, TenantViewSet):
+class AcquisitionSpendViewSet(*CRUD, TenantViewSet):
     """Acquisition spend per channel and date range; snapshots take it pro rata by days."""
 
     model = AcquisitionSpend
@@ -246,7 +239,7 @@ class AcquisitionSpendViewSet(*_CRUD, TenantViewSet):
 
 
 @extend_schema(tags=["kpis"])
-class KpiThresholdViewSet(*_CRUD, TenantViewSet):
+class KpiThresholdViewSet(*CRUD, TenantViewSet):
     """Alert thresholds per KPI: relative (percent) or absolute moves the bad way."""
 
     model = KpiThreshold
@@ -257,7 +250,7 @@ class KpiThresholdViewSet(*_CRUD, TenantViewSet):
 
 
 @extend_schema(tags=["kpis"])
-class KpiAlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class KpiAlertViewSet(*READ_ONLY, TenantViewSet):
     """KPI alerts, newest first; `acknowledge/` marks one as seen."""
 
     model = KpiAlert

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from customers.models import Customer
-from flywheel.core.views import TenantViewSet
+from flywheel.core.views import CRUD, READ_ONLY, TenantViewSet
 from referrals import selectors
 from referrals.api import serializers as s
 from referrals.filters import ReferralFilterSet, ReferralLinkFilterSet, RewardFilterSet
@@ -17,17 +17,9 @@ from referrals.services import links, rewards
 from referrals.services.attribution import referral_create
 from referrals.services.qualification import referral_qualify
 
-_CRUD = (
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-)
-
 
 @extend_schema(tags=["referrals"])
-class ReferralProgramViewSet(*_CRUD, TenantViewSet):
+class ReferralProgramViewSet(*CRUD, TenantViewSet):
     """Double-sided referral programs (admins manage, everyone reads)."""
 
     model = ReferralProgram
@@ -97,7 +89,7 @@ class ReferralLinkViewSet(
     ),
 )
 @extend_schema(tags=["referrals"])
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class ReferralViewSet(*READ_ONLY, TenantViewSet):
     """Referrals: pending, qualified, rejected (with the reason) or expired."""
 
     model = Referral
@@ -138,7 +130,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
 
 
 @extend_schema(tags=["referrals"])
-class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class RewardViewSet(*READ_ONLY, TenantViewSet):
     """Rewards: pending -> approved -> issued, or voided; invalid transitions answer 409."""
 
     model = Reward

@@ -2,31 +2,23 @@
 sizing, the health model, and saved customer segments with their members."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
 from customers.api.serializers import CustomerSerializer
-from flywheel.core.views import TenantAPIView, TenantViewSet
+from flywheel.core.views import CRUD, TenantAPIView, TenantViewSet
 from segments import scoring
 from segments.api import serializers as s
 from segments.health import health_model_get
 from segments.models import CustomerSegment, MarketSegment, MarketSizing, ScoringModel
 from segments.selectors import customer_segment_counts, customer_segment_members
 
-_CRUD = (
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-)
-
 
 @extend_schema(tags=["segments"])
-class ScoringModelViewSet(*_CRUD, TenantViewSet):
+class ScoringModelViewSet(*CRUD, TenantViewSet):
     """Segment scoring models: criteria whose weights sum to exactly 100 %."""
 
     model = ScoringModel
@@ -37,7 +29,7 @@ class ScoringModelViewSet(*_CRUD, TenantViewSet):
 
 
 @extend_schema(tags=["segments"])
-class MarketSegmentViewSet(*_CRUD, TenantViewSet):
+class MarketSegmentViewSet(*CRUD, TenantViewSet):
     """Market segments rated 1..5 per criterion; `score` and `rank` are computed."""
 
     model = MarketSegment
@@ -87,7 +79,7 @@ class MarketSegmentViewSet(*_CRUD, TenantViewSet):
 
 
 @extend_schema(tags=["segments"])
-class MarketSizingViewSet(*_CRUD, TenantViewSet):
+class MarketSizingViewSet(*CRUD, TenantViewSet):
     """Saved beachhead sizings (seed 004, table 1.3); `compute/` sizes without saving."""
 
     model = MarketSizing
@@ -142,7 +134,7 @@ class HealthRecomputeView(TenantAPIView):
 
 
 @extend_schema(tags=["segments"])
-class CustomerSegmentViewSet(*_CRUD, TenantViewSet):
+class CustomerSegmentViewSet(*CRUD, TenantViewSet):
     """Saved customer filters with a live `count`; `customers/` lists the members."""
 
     model = CustomerSegment
