@@ -1,6 +1,6 @@
-"""What the dispatcher queues: per active tenant and granularity, the current period to date
-and every closed period of the last N that has no complete snapshot (so a lost task heals on
-the next beat, and a period's to-date snapshot is finished once after it closes)."""
+"""What the dispatcher queues: per active tenant and granularity, the current period to date,
+the period just closed, and every older closed period of the last N that has no complete
+snapshot (so a lost task heals on the next beat)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def planned_snapshots(now: datetime) -> list[tuple[int, str, date]]:
     for tenant_id, tz in tenants:
         for granularity in granularities:
             plan.append((tenant_id, granularity, current_period(granularity, now, tz).start))
-            for period in closed_periods(granularity, now, tz, reconcile):
-                if (tenant_id, granularity, period.start) not in done:
+            # The period just closed every time (late events still land in it), older ones
+            # only while they have no complete snapshot.
+            for index, period in enumerate(closed_periods(granularity, now, tz, reconcile)):
+                if index == 0 or (tenant_id, granularity, period.start) not in done:
                     plan.append((tenant_id, granularity, period.start))
     return plan

@@ -26,7 +26,7 @@ def at(month: int, day: int, hour: int = 12, minute: int = 0, year: int = 2026) 
 
 
 def build_october() -> tuple:
-    """The tenant and a dict of its customers by name."""
+    """The tenant and a dict of its 21 customers by name."""
     tenant = TenantFactory(timezone="Europe/Berlin", gross_margin=Decimal("0.8"))
     people: dict[str, Customer] = {}
 
@@ -88,6 +88,9 @@ def build_october() -> tuple:
     ]:
         customer(name, "other", created=created)
     Customer.all_tenants.filter(pk=people["L1"].pk).update(health_score=90)
+    # X1 comes, buys and churns within October; X2 is a lead lost in October (not a customer).
+    customer("X1", "paid", created=at(10, 20), became=at(10, 21), churned=at(10, 28))
+    customer("X2", "other", created=at(10, 15), churned=at(10, 25))
 
     # Qualified leads: October L1, L2 (twice), N2, L3 (01:00 on 1 October); September N1, N4.
     for name, when in [

@@ -193,12 +193,12 @@ def test_cohorts_by_channel_show_referred_customers_against_the_others():
     assert cohorts["referral"]["avg_health_score"] == 70.0  # C1 80, C2 60, N1 70
     assert cohorts["referral"]["clv"] is None  # no churn
     assert cohorts["referral"]["revenue"] == 350.0
-    # paid: C5, C6, C7 at the start, C7 churned; N3, N4 new; MRR 260 -> 190 of the three
-    assert cohorts["paid"]["churn_rate"] == round(1 / 3, 4)
+    # paid: C5, C6, C7 at the start; C7 and X1 churned; N3, N4 new; MRR 260 -> 190 of the three
+    assert cohorts["paid"]["churn_rate"] == round(2 / 3, 4)
     assert cohorts["paid"]["nrr"] == round(190 / 260, 4)
     assert cohorts["paid"]["customers_end"] == 4
-    # clv = (mrr_end 270 / 4 customers x 0.8) / (1/3) = 162.0
-    assert cohorts["paid"]["clv"] == 162.0
+    # clv = (mrr_end 270 / 4 customers x 0.8) / (2/3) = 81.0
+    assert cohorts["paid"]["clv"] == 81.0
     assert cohorts["paid"]["revenue"] == 40.0
 
 

@@ -37,16 +37,17 @@ def test_the_dispatcher_plans_every_active_tenant_and_skips_inactive_ones(settin
 
 
 @pytest.mark.django_db
-def test_the_dispatcher_reconciles_only_missing_or_unfinished_closed_periods(settings):
-    # given: October complete, September stored while it was still running
+def test_the_dispatcher_reconciles_only_missing_or_unfinished_older_periods(settings):
+    # given: October (just closed) complete, September stored while running, August complete
     settings.KPI_GRANULARITIES = ["month"]
     tenant = TenantFactory()
     KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 10, 1), complete=True)
     KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 9, 1), complete=False)
+    KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 8, 1), complete=True)
     # when
     starts = {start for t, _, start in planned_snapshots(NOW) if t == tenant.pk}
-    # then
-    assert starts == {date(2026, 11, 1), date(2026, 9, 1), date(2026, 8, 1)}
+    # then: the running and the just closed period always, September to finish it
+    assert starts == {date(2026, 11, 1), date(2026, 10, 1), date(2026, 9, 1)}
 
 
 @pytest.mark.django_db
@@ -63,8 +64,8 @@ def test_a_dispatch_computes_snapshots_for_every_active_tenant(settings):
     for tenant in (first, second):
         assert KpiSnapshot.all_tenants.filter(tenant=tenant).count() == 6
     assert not KpiSnapshot.all_tenants.filter(tenant=inactive).exists()
-    # and a second beat recomputes only the running periods (the closed ones are complete)
-    assert tasks.kpis_dispatch_task.delay().get() == 2 * 2
+    # and a second beat recomputes only the running and the just closed periods
+    assert tasks.kpis_dispatch_task.delay().get() == 2 * 2 * 2
 
 
 @pytest.mark.django_db

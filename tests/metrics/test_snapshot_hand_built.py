@@ -24,26 +24,26 @@ def r(value, places: int):
 # Inputs by hand (see hand_built.py):
 # customers_start: C1..C8 (C9 churned in September) = 8
 # customers_end: C1..C6, C8 (churns in November in Berlin), N1..N4 = 11
-# new_customers: N1..N4 = 4 (N4 at 00:30 on 1 October Berlin); organic/referral: N1, N2 = 2
-# new_leads: N2, N3, L1..L5 = 7 (N1, N4 created in September, L6 in November)
-# churned: C7 = 1. Spend: 620 + 300 x 15/30 = 770.
+# new_customers: N1..N4, X1 = 5 (N4 at 00:30 on 1 October Berlin); organic/referral: N1, N2
+# new_leads: N2, N3, L1..L5, X1, X2 = 9 (N1, N4 created in September, L6 in November)
+# churned: C7, X1 = 2 (X2 was never a customer). Spend: 620 + 300 x 15/30 = 770.
 # qualified: L1, L2, N2, L3 = 4; September's: N1, N4 = 2.
 # MRR start: 100+200+100+80+100+60+100+70 = 810; end: 150+120+100+80+100+90+0+70+50+60+80 = 900
 ARPA = Decimal(900) / 11
 MARGIN_PER_ACCOUNT = ARPA * Decimal("0.8")
-CHURN_RATE = Decimal(1) / 8
+CHURN_RATE = Decimal(2) / 8
 CLV = MARGIN_PER_ACCOUNT / CHURN_RATE
-CAC = Decimal(770) / 4
+CAC = Decimal(770) / 5
 REFERRAL_RATE = Decimal(1) / 11
 EXPECTED = {
-    "new_leads": 7,
+    "new_leads": 9,
     "qualified_leads": 4,
     "lead_velocity_rate": r(Decimal(4 - 2) / 2, 4),  # 1.0
-    "lead_to_customer_rate": r(Decimal(4) / 7, 4),  # 0.5714
-    "organic_growth_rate": 0.5,
-    "cac": 192.5,
-    "cost_per_lead": 110.0,
-    "new_customers": 4,
+    "lead_to_customer_rate": r(Decimal(5) / 9, 4),  # 0.5556
+    "organic_growth_rate": 0.4,
+    "cac": 154.0,
+    "cost_per_lead": r(Decimal(770) / 9, 2),  # 85.56
+    "new_customers": 5,
     "time_to_value_days": 6.75,  # N1 10 days, N2 3.5 days
     "avg_health_score": 70.0,  # C1 80, C2 60, N1 70 (C7 churned, L1 a lead)
     "active_usage_rate": r(Decimal(4) / 11, 4),  # C1, C2, N1, C5
@@ -54,9 +54,9 @@ EXPECTED = {
     "ugc_published": 2,
     "customers_start": 8,
     "customers_end": 11,
-    "churned_customers": 1,
-    "churn_rate": 0.125,
-    "retention_rate": 0.875,  # (11 - 4) / 8
+    "churned_customers": 2,
+    "churn_rate": 0.25,
+    "retention_rate": 0.75,  # (11 - 5) / 8
     "revenue": 390.0,  # 100 + 200 + 50 + 40
     "mrr_end": 900.0,
     "arpa": r(ARPA, 2),  # 81.82
@@ -66,16 +66,17 @@ EXPECTED = {
     "churned_mrr": 100.0,  # C7
     "nrr": r(Decimal(710) / 810, 4),  # 0.8765: below 100 %
     "grr": r(Decimal(630) / 810, 4),  # 0.7778
-    "clv": r(CLV, 2),  # 523.64
-    "cac_payback_months": r(CAC / MARGIN_PER_ACCOUNT, 2),  # 2.94
-    "flywheel_velocity": r(Decimal("0.5") * CLV * REFERRAL_RATE / CAC, 4),  # 0.1236
+    "clv": r(CLV, 2),  # 261.82
+    "cac_payback_months": r(CAC / MARGIN_PER_ACCOUNT, 2),  # 2.35
+    "flywheel_velocity": r(Decimal("0.4") * CLV * REFERRAL_RATE / CAC, 4),  # 0.0618
 }
 
 
 @pytest.mark.django_db
 def test_every_kpi_of_the_hand_built_month_matches_the_hand_worked_figure():
-    # given
+    # given: the tenant, and a second one with the same history (which must not count)
     tenant, _ = build_october()
+    build_october()
     # when
     with tenant_scope(tenant):
         snapshot = snapshot_compute(tenant=tenant, granularity="month", day=OCTOBER, now=NOW)
@@ -115,4 +116,4 @@ def test_recomputing_a_period_replaces_its_snapshot():
         # then
         assert second.pk == first.pk
         assert KpiSnapshot.objects.filter(granularity="month").count() == 1
-        assert second.values["new_leads"] == 8
+        assert second.values["new_leads"] == 10
