@@ -227,7 +227,10 @@ CELERY_BEAT_SCHEDULE = {
     "ugc-requests-remind": {"task": "ugc.tasks.ugc_requests_remind_all_task", "schedule": 3600},
     "ugc-requests-expire": {"task": "ugc.tasks.ugc_requests_expire_all_task", "schedule": 3600},
     "referrals-expire": {"task": "referrals.tasks.referrals_expire_all_task", "schedule": 60 * 60},
-    "kpis-dispatch": {"task": "metrics.tasks.kpis_dispatch_task", "schedule": 60 * 60},
+    "kpis-dispatch": {
+        "task": "metrics.tasks.kpis_dispatch_task",
+        "schedule": env.int("KPI_DISPATCH_SECONDS", default=60 * 60),
+    },
     "idempotency-keys-purge": {
         "task": "flywheel.core.tasks.idempotency_records_purge_task",
         "schedule": 60 * 60,
