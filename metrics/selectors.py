@@ -20,7 +20,8 @@ def latest_snapshots() -> dict[str, KpiSnapshot | None]:
 def _trend(value, previous, good: str) -> tuple[float | None, str | None, str | None]:
     if value is None or previous is None:
         return None, None, None
-    change = round(value - previous, 6)
+    change = value - previous
+    change = change if isinstance(change, int) else round(change, 6)
     if change == 0:
         return change, "flat", "neutral"
     trend = "up" if change > 0 else "down"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.lifecycle import Channel
@@ -50,14 +52,22 @@ class KpiSnapshotSerializer(ModelSerializer):
         return {key: snapshot.values.get(key) for key in chosen}
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A KPI value as stored: an integer for counts, a decimal number otherwise, or null."""
+
+    def to_representation(self, value):
+        return value
+
+
 class FlywheelKpiSerializer(Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     unit = serializers.CharField()
     good = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
-    previous = serializers.FloatField(allow_null=True)
-    change = serializers.FloatField(allow_null=True, help_text="value - previous.")
+    value = NumberField(allow_null=True)
+    previous = NumberField(allow_null=True)
+    change = NumberField(allow_null=True, help_text="value - previous.")
     trend = serializers.ChoiceField(choices=["up", "down", "flat"], allow_null=True)
     assessment = serializers.ChoiceField(
         choices=["good", "bad", "neutral"],

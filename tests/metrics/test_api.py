@@ -122,6 +122,7 @@ def test_the_flywheel_groups_kpis_by_phase_with_trend_and_assessment(tenant, vie
     assert {k["key"] for k in body["attract"]} >= {"new_leads", "cac", "organic_growth_rate"}
     assert by_key["churn_rate"]["trend"] == "up" and by_key["churn_rate"]["assessment"] == "bad"
     assert by_key["new_leads"]["change"] == 4 and by_key["new_leads"]["assessment"] == "good"
+    assert isinstance(by_key["new_leads"]["value"], int)  # counts stay whole numbers
     assert by_key["nps"]["trend"] == "flat"
     assert by_key["cac"]["value"] is None and by_key["cac"]["trend"] is None
 
