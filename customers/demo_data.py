@@ -145,7 +145,7 @@ class Generator:
             self._enter(person, "churned", end)
             customer.churned_at = end
             self._event(person, "subscription", end, Decimal(0), plan="cancelled")
-        elif customer.pk is not None:  # SQLite: ids are known after the insert
+        else:
             self.referrers.append((customer.pk, since))
         latest = max(
             (e for e in person.events if e["kind"] == "subscription"),
@@ -228,6 +228,16 @@ class Generator:
                 )
 
 
+def _next_ids(count: int) -> list[int]:
+    """SQLite (the demo, one writer): the next free customer ids, so that referrers are known
+    before their chunk is written, as with PostgreSQL's sequence."""
+    from django.db.models import Max
+
+    # all_tenants: ids are global across tenants.
+    last = Customer.all_tenants.aggregate(last=Max("id"))["last"] or 0
+    return list(range(last + 1, last + 1 + count))
+
+
 def seed_tenant(
     *,
     tenant,
@@ -246,21 +256,18 @@ def seed_tenant(
     totals = {"customers": 0, "stage_changes": 0, "events": 0}
     for offset in range(0, customers, CHUNK):
         count = min(CHUNK, customers - offset)
-        ids = reserve_ids(Customer, count) if connection.vendor == "postgresql" else None
+        ids = (
+            reserve_ids(Customer, count) if connection.vendor == "postgresql" else _next_ids(count)
+        )
         people = []
         for i in range(count):
             created_at = start + step * (offset + i) + step * generator.rng.random()
             people.append(generator.person(offset + i, created_at, ids[i] if ids else None))
         with transaction.atomic():
-            if ids is None:
-                Customer.all_tenants.bulk_create([p.customer for p in people])  # sets pks
-                generator.referrers.extend(
-                    (p.customer.pk, p.customer.became_customer_at)
-                    for p in people
-                    if p.customer.became_customer_at and p.customer.churned_at is None
-                )
-            else:
+            if connection.vendor == "postgresql":
                 bulk_load(Customer, [p.customer for p in people])
+            else:
+                Customer.all_tenants.bulk_create([p.customer for p in people])
             for person in people:
                 for row in (*person.changes, *person.events):
                     row["customer_id"] = person.customer.pk

@@ -10,6 +10,7 @@ from accounts.roles import Role
 from customers.models import Customer
 from flywheel.core.tenancy import tenant_scope
 from metrics.demo import kpis_seed
+from referrals.demo import referrals_seed
 from segments.health import health_recompute
 
 DEMO_EMAIL = "admin@demo.local"
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             self.stdout.write("Seeding a demo history (300 customers over 180 days)...")
             call_command("seed_demo", tenant=tenant.slug, customers=300, days=180, seed=42)
             with tenant_scope(tenant):  # seeded events bypass ingestion: score them once
+                referrals_seed(tenant=tenant)
                 health_recompute(tenant=tenant)
                 self.stdout.write("Computing KPI snapshots (months, weeks, days)...")
                 kpis_seed(tenant=tenant, days=180)
