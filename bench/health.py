@@ -49,15 +49,15 @@ def main() -> None:
             seed_tenant(tenant=tenant, customers=args.seed_customers, days=365, seed=1, now=as_of)
         with connection.cursor() as cursor:
             if args.reset:
-                cursor.execute(
-                    "UPDATE customers_customer SET health_score = NULL, health_band = '', "
-                    "health_components = '{}', health_alerts = '[]' WHERE tenant_id = %s",
-                    [tenant.pk],
-                )
-                for table in ("segments_healthchange", "segments_healthalert"):
+                for table in (
+                    "segments_customerhealth",
+                    "segments_healthchange",
+                    "segments_healthalert",
+                ):
                     cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [tenant.pk])
-                cursor.execute("VACUUM customers_customer")  # reclaim the reset's dead rows
+                    cursor.execute(f"VACUUM {table}")  # reclaim the reset's dead rows
             cursor.execute("ANALYZE customers_customer")
+            cursor.execute("ANALYZE segments_customerhealth")
             cursor.execute("ANALYZE customers_event")
         customers, events = Customer.objects.count(), Event.objects.count()
 

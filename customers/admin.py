@@ -36,7 +36,8 @@ class CustomerAdmin(TenantOwnedAdmin):
         "nps_score",
         "created_at",
     )
-    list_filter = ("tenant", "stage", "acquisition_channel", "health_band")
+    list_filter = ("tenant", "stage", "acquisition_channel", "health__band")
+    list_select_related = ("tenant", "health")
     search_fields = ("email", "name", "external_id")
     readonly_fields = (
         "health_score",
@@ -52,6 +53,29 @@ class CustomerAdmin(TenantOwnedAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False  # counting millions of rows per page view is not free
     inlines = [StageChangeInline]
+
+    def _health(self, obj):
+        return getattr(obj, "health", None)
+
+    @admin.display(description="health band", ordering="health__band")
+    def health_band(self, obj):
+        health = self._health(obj)
+        return health.band if health else "-"
+
+    @admin.display(description="health score", ordering="health__score")
+    def health_score(self, obj):
+        health = self._health(obj)
+        return health.score if health else None
+
+    @admin.display(description="health components (the reason)")
+    def health_components(self, obj):
+        health = self._health(obj)
+        return health.components if health else {}
+
+    @admin.display(description="health alerts")
+    def health_alerts(self, obj):
+        health = self._health(obj)
+        return health.alerts if health else []
 
 
 @admin.register(Event)

@@ -14,7 +14,9 @@ class CustomerFilterSet(filters.FilterSet):
     stage = filters.MultipleChoiceFilter(choices=Stage.choices)
     phase = filters.ChoiceFilter(choices=Phase.choices, method="filter_phase")
     acquisition_channel = filters.MultipleChoiceFilter(choices=Channel.choices)
-    health_band = filters.MultipleChoiceFilter(choices=HealthBand.choices)
+    health_band = filters.MultipleChoiceFilter(
+        field_name="health__band", choices=HealthBand.choices
+    )
     nps_category = filters.ChoiceFilter(
         choices=[(key, key) for key in NPS_CATEGORIES], method="filter_nps_category"
     )

@@ -20,8 +20,8 @@ class Customer(TenantOwnedModel):
     """A person or account of a tenant; every record starts as a lead.
 
     `external_id` is the tenant's own id (unique within the tenant when given). `mrr`,
-    `nps_score` and `last_seen_at` are kept current from ingested events; the health fields
-    are written by the segments app.
+    `nps_score` and `last_seen_at` are kept current from ingested events; health lives in
+    `segments.CustomerHealth` (`customer.health`).
     """
 
     external_id = models.CharField(max_length=128, null=True, blank=True)
@@ -42,12 +42,6 @@ class Customer(TenantOwnedModel):
     )
     nps_score = models.PositiveSmallIntegerField(null=True, blank=True)
     nps_at = models.DateTimeField(null=True, blank=True)
-    health_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
-    health_band = models.CharField(
-        max_length=10, choices=HealthBand.choices, blank=True, default=""
-    )
-    health_components = models.JSONField(default=dict, blank=True)
-    health_alerts = models.JSONField(default=list, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     signup_ip_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     signup_user_agent = models.CharField(max_length=512, blank=True, default="", editable=False)
@@ -70,7 +64,6 @@ class Customer(TenantOwnedModel):
             models.Index(fields=["tenant", "became_customer_at"], name="customer_tenant_became"),
             models.Index(fields=["tenant", "churned_at"], name="customer_tenant_churned"),
             models.Index(fields=["tenant", "email"], name="customer_tenant_email"),
-            models.Index(fields=["tenant", "health_band"], name="customer_tenant_band"),
             models.Index(fields=["tenant", "acquisition_channel"], name="customer_tenant_channel"),
             models.Index(fields=["tenant", "referred_by"], name="customer_tenant_referrer"),
         ]

@@ -15,6 +15,7 @@ from django.db import connection
 
 from customers.models import Customer, Event, StageChange
 from referrals.models import Referral
+from segments.models import CustomerHealth
 from ugc.models import UGCRequest
 
 ORGANIC_CHANNELS = ("referral", "organic")
@@ -67,7 +68,7 @@ def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False)
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
     active_s = _active_at("c").replace("%(t)s", "%(s)s")
     active_e = _active_at("c").replace("%(t)s", "%(e)s")
-    scored = f"{active_e} AND c.health_score IS NOT NULL"
+    scored = f"{active_e} AND h.score IS NOT NULL"
     select, group = _grouping(by_channel)
     organic = ", ".join(f"'{c}'" for c in ORGANIC_CHANNELS)
     sql = (
@@ -81,9 +82,11 @@ def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False)
         f"SUM(CASE WHEN {active_e} THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.churned_at >= %(s)s AND c.churned_at < %(e)s "
         "AND c.became_customer_at IS NOT NULL THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {scored} THEN c.health_score ELSE 0 END), "
+        f"SUM(CASE WHEN {scored} THEN h.score ELSE 0 END), "
         f"SUM(CASE WHEN {scored} THEN 1 ELSE 0 END) "
-        f"FROM {Customer._meta.db_table} c WHERE c.tenant_id = %(tenant)s{group}"
+        f"FROM {Customer._meta.db_table} c "
+        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id "
+        f"WHERE c.tenant_id = %(tenant)s{group}"
     )
     return sql, p
 

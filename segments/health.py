@@ -2,9 +2,10 @@
 
 The formula lives once, in `segments.calculators.health` (exact decimals, tested against
 hand-worked figures); SQL only aggregates each customer's events. Many customers share the
-same inputs, so the formula is memoised on them. New values are written with one
-`UPDATE ... FROM` per chunk, only for customers whose health changed; band changes go to the
-history, alerts that start or end to the alert records, both with domain events.
+same inputs, so the formula is memoised on them. New values are upserted into the narrow
+`CustomerHealth` table in one statement, only for customers whose health changed; band
+changes go to the history, alerts that start or end to the alert records, both with domain
+events.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.utils import timezone
 
 from customers.models import Customer, Event
 from flywheel.core import events as domain_events
-from flywheel.core.sql import bulk_load, update_from_values
+from flywheel.core.sql import bulk_load, bulk_upsert
 from segments.calculators import Health, HealthInputs, HealthSettings, health
-from segments.models import HealthAlert, HealthChange, HealthModel
+from segments.models import CustomerHealth, HealthAlert, HealthChange, HealthModel
 
 DEFAULT_WEIGHTS = {
     "login_frequency": "25",
@@ -134,26 +135,29 @@ def _candidates(
         where_ids = f"AND c.id IN ({', '.join(['%s'] * len(customer_ids))}) "
         id_params = list(customer_ids)
     sql = (
-        "SELECT c.id, c.health_score, c.health_band, c.health_alerts, "
+        "SELECT c.id, h.score, h.band, h.alerts, h.band_since, "
         "a.logins, a.features, a.tickets, a.payments, a.paid "
-        f"FROM {Customer._meta.db_table} c LEFT JOIN ({aggregate}) a ON a.customer_id = c.id "
+        f"FROM {Customer._meta.db_table} c "
+        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id "
+        f"LEFT JOIN ({aggregate}) a ON a.customer_id = c.id "
         f"WHERE c.tenant_id = %s {where_ids}AND (a.customer_id IS NOT NULL OR CASE WHEN "
-        f"c.health_score = %s AND c.health_band = %s AND c.health_alerts = {alerts_sql} "
+        f"h.score = %s AND h.band = %s AND h.alerts = {alerts_sql} "
         "THEN 0 ELSE 1 END = 1)"
     )
     all_params = [*params, tenant.pk, *id_params, base.score, base.band, alerts]
     with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         while chunk := cursor.fetchmany(20000):
-            for pk, score, band, stored, *counts in chunk:
+            for pk, score, band, stored, since, *counts in chunk:
                 if isinstance(score, float | int):
                     score = Decimal(str(score))
                 if isinstance(stored, str):
                     stored = json.loads(stored)
+                band, stored = band or "", stored or []
                 inputs = (
                     NO_EVENTS if counts[0] is None else HealthInputs(*(int(v or 0) for v in counts))
                 )
-                yield pk, score, band, stored, inputs
+                yield pk, score, band, stored, since, inputs
 
 
 def _as_json(result: Health) -> tuple[dict, list]:
@@ -167,10 +171,11 @@ def health_recompute(
     """Recompute health for all the tenant's customers (or the given ones) as of `as_of`.
 
     Writes score, band, components and alerts where they changed; records a `HealthChange`
-    and `customer.health_changed` when the band changes, and a `HealthAlert` and
-    `customer.health_alert` when an alert starts (ending it when it no longer applies).
-    Events are emitted for customers that already had a band, so a first computation fills
-    the history without flooding webhooks. Idempotent for one `as_of`. Returns counts.
+    and `customer.health_changed` when the band changes from one band to another (a first
+    band only sets `band_since`), and a `HealthAlert` and `customer.health_alert` when an
+    alert starts (ending it when it no longer applies). Alert events are emitted for
+    customers that already had a band, so a first computation does not flood webhooks.
+    Idempotent for one `as_of`. Returns counts.
     """
     as_of = as_of or timezone.now()
     model = health_model_get(tenant=tenant)
@@ -178,14 +183,16 @@ def health_recompute(
     compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
     base = compute(NO_EVENTS)[0]
     rows, changes, started, ended, events, alert_events = [], [], [], [], [], []
-    for pk, score, band, alerts, inputs in _candidates(
+    for pk, score, band, alerts, since, inputs in _candidates(
         tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids
     ):
         result, components, new_alerts = compute(inputs)
         if score == result.score and band == result.band and alerts == new_alerts:
             continue
-        rows.append((pk, result.score, result.band, components, new_alerts))
         if band != result.band:
+            since = as_of
+        rows.append((pk, result.score, result.band, components, new_alerts, since))
+        if band and band != result.band:  # a first band is a start, not a change
             changes.append(
                 {
                     "tenant_id": tenant.pk,
@@ -196,16 +203,15 @@ def health_recompute(
                     "changed_at": as_of,
                 }
             )
-            if band:
-                events.append(
-                    {
-                        "customer_id": pk,
-                        "from": band,
-                        "to": result.band,
-                        "score": str(result.score),
-                        "components": components,
-                    }
-                )
+            events.append(
+                {
+                    "customer_id": pk,
+                    "from": band,
+                    "to": result.band,
+                    "score": str(result.score),
+                    "components": components,
+                }
+            )
         for kind in sorted(set(new_alerts) - set(alerts or [])):
             started.append(
                 {"tenant_id": tenant.pk, "customer_id": pk, "kind": kind, "started_at": as_of}
@@ -221,15 +227,25 @@ def health_recompute(
                 )
         for kind in set(alerts or []) - set(new_alerts):
             ended.append((pk, kind))
-    if rows:  # one statement (COPY + UPDATE on PostgreSQL for many rows)
-        update_from_values(
-            Customer,
-            tenant_id=tenant.pk,
-            fields=["health_score", "health_band", "health_components", "health_alerts"],
-            rows=rows,
-            assignments="health_score = v.new_health_score, health_band = v.new_health_band, "
-            "health_components = v.new_health_components, health_alerts = v.new_health_alerts",
-        )
+    # one statement (COPY + INSERT ... ON CONFLICT on PostgreSQL for many rows)
+    bulk_upsert(
+        CustomerHealth,
+        [
+            {
+                "customer_id": pk,
+                "tenant_id": tenant.pk,
+                "score": score,
+                "band": band,
+                "components": components,
+                "alerts": alerts,
+                "band_since": since,
+                "computed_at": as_of,
+            }
+            for pk, score, band, components, alerts, since in rows
+        ],
+        conflict=["customer"],
+        update=["score", "band", "components", "alerts", "band_since", "computed_at"],
+    )
     bulk_load(HealthChange, changes)
     bulk_load(HealthAlert, started)
     for kind in {kind for _, kind in ended}:

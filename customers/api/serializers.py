@@ -1,9 +1,12 @@
 """Serializers of customers, stage changes, events and the bulk endpoints."""
 
+from datetime import datetime
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.lifecycle import Phase
-from customers.models import Customer, Event, EventKind
+from customers.models import Customer, Event, EventKind, HealthBand
 from flywheel.core.serializers import ModelSerializer, Serializer
 
 CUSTOMER_FIELDS = [
@@ -21,6 +24,7 @@ CUSTOMER_FIELDS = [
     "health_band",
     "health_components",
     "health_alerts",
+    "health_band_since",
     "became_customer_at",
     "churned_at",
     "last_seen_at",
@@ -33,10 +37,6 @@ DERIVED_FIELDS = [
     "id",
     "phase",
     "nps_score",
-    "health_score",
-    "health_band",
-    "health_components",
-    "health_alerts",
     "last_seen_at",
     "updated_at",
 ]
@@ -51,6 +51,15 @@ class CustomerSerializer(ModelSerializer):
     """A customer as read, and as written by PATCH/PUT (history is set on create only)."""
 
     phase = serializers.ChoiceField(choices=Phase.choices, read_only=True)
+    health_score = serializers.SerializerMethodField(help_text="0..100; null before scoring.")
+    health_band = serializers.SerializerMethodField(help_text="`green`, `yellow`, `red` or ''.")
+    health_components = serializers.SerializerMethodField(
+        help_text="Each component's score (the reason for the band)."
+    )
+    health_alerts = serializers.SerializerMethodField(help_text="Alerts active now.")
+    health_band_since = serializers.SerializerMethodField(
+        help_text="When the customer entered its current band (null before scoring)."
+    )
     tags = TagsField(required=False)
     changed_at = serializers.DateTimeField(
         write_only=True, required=False, help_text="When a `stage` change happened (default now)."
@@ -61,6 +70,29 @@ class CustomerSerializer(ModelSerializer):
         fields = [*CUSTOMER_FIELDS, "changed_at"]
         read_only_fields = [*DERIVED_FIELDS, "created_at", "became_customer_at", "churned_at"]
         extra_kwargs = {"external_id": {"required": False}}
+
+    # Health lives in segments.CustomerHealth (`customer.health`, absent before scoring).
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
+    def get_health_score(self, customer) -> str | None:
+        health = getattr(customer, "health", None)
+        return None if health is None else f"{health.score:.1f}"
+
+    @extend_schema_field(serializers.ChoiceField(choices=[*HealthBand.values, ""]))
+    def get_health_band(self, customer) -> str:
+        health = getattr(customer, "health", None)
+        return "" if health is None else health.band
+
+    def get_health_components(self, customer) -> dict[str, float]:
+        health = getattr(customer, "health", None)
+        return {} if health is None else health.components
+
+    def get_health_alerts(self, customer) -> list[str]:
+        health = getattr(customer, "health", None)
+        return [] if health is None else health.alerts
+
+    def get_health_band_since(self, customer) -> datetime | None:
+        health = getattr(customer, "health", None)
+        return None if health is None else health.band_since
 
     def validate_attributes(self, value):
         if not isinstance(value, dict):

@@ -57,6 +57,9 @@ class CustomerViewSet(
     ordering_fields = ["id", "created_at", "updated_at", "mrr", "name"]
     ordering = "-id"
 
+    def safely_get_queryset(self, queryset):
+        return queryset.select_related("health")
+
     def get_serializer_class(self):
         return s.CustomerCreateSerializer if self.action == "create" else s.CustomerSerializer
 

@@ -210,3 +210,62 @@ def _getter(f: models.Field, from_dict: bool):
     if isinstance(f, models.JSONField):
         return lambda row: json.dumps(read(row))
     return read
+
+
+def bulk_upsert(
+    model: type[models.Model],
+    rows: Sequence[dict],
+    *,
+    conflict: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """`INSERT ... ON CONFLICT (conflict) DO UPDATE SET update = EXCLUDED.update` for many rows.
+
+    Rows are dicts of attribute names (all rows the same keys). On PostgreSQL, many rows go
+    through COPY into a temporary table and one `INSERT ... SELECT`; elsewhere Django's
+    `bulk_create(update_conflicts=True)`, which SQLite supports too. Shared JSON values are
+    serialised once."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql" or len(rows) <= COPY_THRESHOLD:
+        model._base_manager.bulk_create(
+            [model(**row) for row in rows],
+            batch_size=max(1, MAX_PARAMS // (len(rows[0]) + 1)),
+            update_conflicts=True,
+            unique_fields=list(conflict),
+            update_fields=list(update),
+        )
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = [next(f for f in meta.concrete_fields if f.attname == name) for name in rows[0]]
+    columns = ", ".join(quote(f.column) for f in fields)
+    conflict_columns = ", ".join(quote(meta.get_field(name).column) for name in conflict)
+    assignments = ", ".join(
+        f"{quote(meta.get_field(name).column)} = EXCLUDED.{quote(meta.get_field(name).column)}"
+        for name in update
+    )
+    table, staging = quote(meta.db_table), quote(f"_fw_upsert_{uuid.uuid4().hex[:12]}")
+    dumped: dict[int, str] = {}
+
+    def dump(value) -> str:
+        text = dumped.get(id(value))
+        if text is None:
+            text = dumped[id(value)] = json.dumps(value)
+        return text
+
+    readers = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS)")
+        try:
+            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(
+                        [dump(row[name]) if is_json else row[name] for name, is_json in readers]
+                    )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
+                f"ON CONFLICT ({conflict_columns}) DO UPDATE SET {assignments}"
+            )
+        finally:
+            cursor.execute(f"DROP TABLE {staging}")

@@ -153,6 +153,10 @@ class CustomerSegmentViewSet(*CRUD, TenantViewSet):
     @action(detail=True, methods=["get"])
     def customers(self, request, tenant, pk=None):
         """The members now, with the customers list's pagination and fields."""
-        members = customer_segment_members(segment=self.get_object()).order_by("-id")
+        members = (
+            customer_segment_members(segment=self.get_object())
+            .select_related("health")
+            .order_by("-id")
+        )
         page = self.paginate_queryset(members)
         return self.get_paginated_response(CustomerSerializer(page, many=True).data)

@@ -16,6 +16,23 @@ class CustomerFactory(TenantOwnedFactory):
 
     class Meta:
         model = Customer
+        skip_postgeneration_save = True  # the hook writes another table
+
+    @factory.post_generation
+    def health_band(self, create, band, **kwargs):
+        """`health_band="red"` scores the customer (health lives in segments.CustomerHealth)."""
+        if create and band:
+            from segments.models import CustomerHealth
+
+            score = {"green": 80, "yellow": 55, "red": 20}[band]
+            CustomerHealth.all_tenants.create(
+                tenant=self.tenant,
+                customer=self,
+                score=score,
+                band=band,
+                band_since=timezone.now(),
+                computed_at=timezone.now(),
+            )
 
 
 class StageChangeFactory(TenantOwnedFactory):

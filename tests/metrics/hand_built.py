@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from customers.models import Customer
+from segments.models import CustomerHealth
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory, EventFactory, StageChangeFactory
 from tests.referrals.factories import ReferralFactory, ReferralLinkFactory
@@ -30,7 +31,7 @@ def build_october() -> tuple:
     tenant = TenantFactory(timezone="Europe/Berlin", gross_margin=Decimal("0.8"))
     people: dict[str, Customer] = {}
 
-    def customer(name, channel, *, created, became=None, churned=None, score=None, stage=None):
+    def customer(name, channel, *, created, became=None, churned=None, stage=None):
         people[name] = CustomerFactory(
             tenant=tenant,
             name=name,
@@ -38,7 +39,6 @@ def build_october() -> tuple:
             created_at=created,
             became_customer_at=became,
             churned_at=churned,
-            health_score=score,
             stage=stage or ("churned" if churned else "customer" if became else "lead"),
         )
 
@@ -69,11 +69,24 @@ def build_october() -> tuple:
     # C8 churns at 00:30 on 1 November in Berlin: still October in UTC, not in Berlin.
     Customer.all_tenants.filter(pk=people["C8"].pk).update(churned_at=at(11, 1, 0, 30))
     Customer.all_tenants.filter(pk=people["C9"].pk).update(churned_at=at(9, 10))
+
+    def scored(name, score):
+        band = "green" if score >= 70 else "yellow" if score >= 40 else "red"
+        CustomerHealth.all_tenants.create(
+            tenant=tenant,
+            customer=people[name],
+            score=score,
+            band=band,
+            band_since=at(10, 31),
+            computed_at=at(10, 31),
+        )
+
     for name, score in [("C1", 80), ("C2", 60), ("C7", 10)]:
-        Customer.all_tenants.filter(pk=people[name].pk).update(health_score=score)
+        scored(name, score)
 
     # New customers in October (N4 at 00:30 on 1 October: still September in UTC).
-    customer("N1", "referral", created=at(9, 20), became=at(10, 5), score=70)
+    customer("N1", "referral", created=at(9, 20), became=at(10, 5))
+    scored("N1", 70)
     customer("N2", "organic", created=at(10, 2), became=at(10, 10))
     customer("N3", "paid", created=at(10, 3), became=at(10, 12))
     customer("N4", "paid", created=at(9, 1), became=at(10, 1, 0, 30))
@@ -87,7 +100,7 @@ def build_october() -> tuple:
         ("L6", at(11, 1, 0, 10)),
     ]:
         customer(name, "other", created=created)
-    Customer.all_tenants.filter(pk=people["L1"].pk).update(health_score=90)
+    scored("L1", 90)
     # X1 comes, buys and churns within October; X2 is a lead lost in October (not a customer).
     customer("X1", "paid", created=at(10, 20), became=at(10, 21), churned=at(10, 28))
     customer("X2", "other", created=at(10, 15), churned=at(10, 25))

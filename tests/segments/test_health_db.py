@@ -8,8 +8,14 @@ import pytest
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
 from segments.health import health_model_get, health_recompute
-from segments.models import HealthAlert, HealthChange
+from segments.models import CustomerHealth, HealthAlert, HealthChange
 from tests.customers.factories import CustomerFactory, EventFactory
+
+
+def _health(customer) -> CustomerHealth | None:
+    """The customer's stored health (None before its first scoring)."""
+    return CustomerHealth.all_tenants.filter(customer=customer).first()
+
 
 AS_OF = datetime(2026, 11, 1, 12, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
@@ -71,14 +77,13 @@ def test_hand_built_customers_get_the_expected_scores(tenant, model):
         old: (D("45.0"), "yellow", ["risk_alert", "education"]),
     }
     for customer, (score, band, alerts) in expected.items():
-        customer.refresh_from_db()
-        assert (customer.health_score, customer.health_band, customer.health_alerts) == (
+        health = _health(customer)
+        assert (health.score, health.band, health.alerts) == (
             score,
             band,
             alerts,
         ), customer.external_id
-    late.refresh_from_db()
-    assert late.health_components == {
+    assert _health(late).components == {
         "login_frequency": 100.0,
         "feature_usage": 0.0,
         "support_tickets": 50.0,
@@ -94,10 +99,10 @@ def test_without_key_features_usage_is_left_out(tenant, model):
     _events(tenant, customer, "payment", 1, status="paid")
     _events(tenant, customer, "payment", 1, status="failed")  # 50
     _recompute(tenant)
-    customer.refresh_from_db()
     # (25 x 50 + 20 x 100 + 25 x 50) / 70 = 64.2857 -> 64.3
-    assert (customer.health_score, customer.health_band) == (D("64.3"), "yellow")
-    assert "feature_usage" not in customer.health_components
+    health = _health(customer)
+    assert (health.score, health.band) == (D("64.3"), "yellow")
+    assert "feature_usage" not in health.components
 
 
 def test_band_changes_are_recorded_and_announced_once(tenant, model):
@@ -119,7 +124,8 @@ def test_band_changes_are_recorded_and_announced_once(tenant, model):
     history = list(
         HealthChange.all_tenants.filter(customer=customer).values_list("from_band", "to_band")
     )
-    assert history == [("", "yellow"), ("yellow", "green")]
+    assert history == [("yellow", "green")]  # the first band is a start, not a change
+    assert _health(customer).band_since == AS_OF
     events = DomainEvent.all_tenants.filter(name="customer.health_changed")
     assert [e.payload["to"] for e in events] == ["green"]  # the first band is not an event
     alerts = HealthAlert.all_tenants.filter(customer=customer).order_by("kind")
@@ -132,6 +138,4 @@ def test_band_changes_are_recorded_and_announced_once(tenant, model):
 def test_one_customer_can_be_recomputed_alone(tenant, model):
     a, b = CustomerFactory(tenant=tenant), CustomerFactory(tenant=tenant)
     counts = _recompute(tenant, customer_ids=[a.pk])
-    a.refresh_from_db()
-    b.refresh_from_db()
-    assert counts["customers"] == 1 and a.health_band and not b.health_band
+    assert counts["customers"] == 1 and _health(a) is not None and _health(b) is None
