@@ -85,7 +85,8 @@ def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False)
         f"SUM(CASE WHEN {scored} THEN h.score ELSE 0 END), "
         f"SUM(CASE WHEN {scored} THEN 1 ELSE 0 END) "
         f"FROM {Customer._meta.db_table} c "
-        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id "
+        f"LEFT JOIN {CustomerHealth._meta.db_table} h "
+        "ON h.customer_id = c.id AND h.tenant_id = %(tenant)s "
         f"WHERE c.tenant_id = %(tenant)s{group}"
     )
     return sql, p

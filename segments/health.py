@@ -138,13 +138,13 @@ def _candidates(
         "SELECT c.id, h.score, h.band, h.alerts, h.band_since, "
         "a.logins, a.features, a.tickets, a.payments, a.paid "
         f"FROM {Customer._meta.db_table} c "
-        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id "
+        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id AND h.tenant_id = %s "
         f"LEFT JOIN ({aggregate}) a ON a.customer_id = c.id "
         f"WHERE c.tenant_id = %s {where_ids}AND (a.customer_id IS NOT NULL OR CASE WHEN "
         f"h.score = %s AND h.band = %s AND h.alerts = {alerts_sql} "
         "THEN 0 ELSE 1 END = 1)"
     )
-    all_params = [*params, tenant.pk, *id_params, base.score, base.band, alerts]
+    all_params = [tenant.pk, *params, tenant.pk, *id_params, base.score, base.band, alerts]
     with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         while chunk := cursor.fetchmany(20000):
