@@ -11,7 +11,9 @@ events.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -118,8 +120,13 @@ def health_inputs(
 
 
 def _candidates(
-    *, tenant, as_of: datetime, base: Health, customer_ids: list[int] | None
-) -> Iterator[tuple[int, Decimal | None, str, list, HealthInputs]]:
+    *,
+    tenant,
+    as_of: datetime,
+    base: Health,
+    customer_ids: list[int] | None,
+    streaming: bool = False,
+) -> Iterator[tuple[int, Decimal | None, str, list, datetime | None, HealthInputs]]:
     """The customers whose health may change: those with events in the window (with their
     counts) and those without whose stored health is not the no-events result.
 
@@ -145,7 +152,9 @@ def _candidates(
         "THEN 0 ELSE 1 END = 1)"
     )
     all_params = [tenant.pk, *params, tenant.pk, *id_params, base.score, base.band, alerts]
-    with connection.cursor() as cursor:
+    # A server-side cursor (PostgreSQL, inside the recompute's transaction) sees the rows as
+    # they were when it opened, while the batches are written beside it.
+    with connection.chunked_cursor() if streaming else connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         while chunk := cursor.fetchmany(20000):
             for pk, score, band, stored, since, *counts in chunk:
@@ -182,18 +191,59 @@ def health_recompute(
     settings = settings_of(model)
     compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
     base = compute(NO_EVENTS)[0]
-    rows, changes, started, ended, events, alert_events = [], [], [], [], [], []
+    batch, totals = _Batch(), Counter()
+    # On PostgreSQL the candidates stream from a server-side cursor and the writes go out
+    # every FLUSH_ROWS changed customers, so memory stays bounded whatever the tenant's size.
+    streaming = connection.vendor == "postgresql"
     for pk, score, band, alerts, since, inputs in _candidates(
-        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids
+        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids, streaming=streaming
     ):
         result, components, new_alerts = compute(inputs)
         if score == result.score and band == result.band and alerts == new_alerts:
             continue
+        batch.add(tenant, as_of, pk, band, alerts, since, result, components, new_alerts)
+        if streaming and len(batch.rows) >= FLUSH_ROWS:
+            totals.update(_flush(tenant, as_of, batch))
+            batch = _Batch()
+    totals.update(_flush(tenant, as_of, batch))
+    if customer_ids is None:
+        HealthModel.objects.filter(pk=model.pk).update(computed_at=as_of)
+    return {
+        key: totals[key] for key in ("customers", "band_changes", "alerts_started", "alerts_ended")
+    }
+
+
+FLUSH_ROWS = 100_000
+
+
+@dataclass
+class _Batch:
+    """Changed customers not written yet: health rows, history, alerts, events."""
+
+    rows: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    started: list = field(default_factory=list)
+    ended: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    alert_events: list = field(default_factory=list)
+
+    def add(self, tenant, as_of, pk, band, alerts, since, result, components, new_alerts):
         if band != result.band:
             since = as_of
-        rows.append((pk, result.score, result.band, components, new_alerts, since))
+        self.rows.append(
+            {
+                "customer_id": pk,
+                "tenant_id": tenant.pk,
+                "score": result.score,
+                "band": result.band,
+                "components": components,
+                "alerts": new_alerts,
+                "band_since": since,
+                "computed_at": as_of,
+            }
+        )
         if band and band != result.band:  # a first band is a start, not a change
-            changes.append(
+            self.changes.append(
                 {
                     "tenant_id": tenant.pk,
                     "customer_id": pk,
@@ -203,7 +253,7 @@ def health_recompute(
                     "changed_at": as_of,
                 }
             )
-            events.append(
+            self.events.append(
                 {
                     "customer_id": pk,
                     "from": band,
@@ -212,12 +262,12 @@ def health_recompute(
                     "components": components,
                 }
             )
-        for kind in sorted(set(new_alerts) - set(alerts or [])):
-            started.append(
+        for kind in sorted(set(new_alerts) - set(alerts)):
+            self.started.append(
                 {"tenant_id": tenant.pk, "customer_id": pk, "kind": kind, "started_at": as_of}
             )
             if band:
-                alert_events.append(
+                self.alert_events.append(
                     {
                         "customer_id": pk,
                         "alert": kind,
@@ -225,42 +275,31 @@ def health_recompute(
                         "score": str(result.score),
                     }
                 )
-        for kind in set(alerts or []) - set(new_alerts):
-            ended.append((pk, kind))
-    # one statement (COPY + INSERT ... ON CONFLICT on PostgreSQL for many rows)
+        for kind in set(alerts) - set(new_alerts):
+            self.ended.append((pk, kind))
+
+
+def _flush(tenant, as_of: datetime, batch: _Batch) -> dict[str, int]:
+    """Write a batch: one upsert of health rows, history, alerts started and ended, events."""
     bulk_upsert(
         CustomerHealth,
-        [
-            {
-                "customer_id": pk,
-                "tenant_id": tenant.pk,
-                "score": score,
-                "band": band,
-                "components": components,
-                "alerts": alerts,
-                "band_since": since,
-                "computed_at": as_of,
-            }
-            for pk, score, band, components, alerts, since in rows
-        ],
+        batch.rows,
         conflict=["customer"],
         update=["score", "band", "components", "alerts", "band_since", "computed_at"],
     )
-    bulk_load(HealthChange, changes)
-    bulk_load(HealthAlert, started)
-    for kind in {kind for _, kind in ended}:
-        ids = [pk for pk, k in ended if k == kind]
+    bulk_load(HealthChange, batch.changes)
+    bulk_load(HealthAlert, batch.started)
+    for kind in {kind for _, kind in batch.ended}:
+        ids = [pk for pk, k in batch.ended if k == kind]
         for start in range(0, len(ids), 5000):
             HealthAlert.objects.filter(
                 kind=kind, customer_id__in=ids[start : start + 5000], ended_at__isnull=True
             ).update(ended_at=as_of)
-    domain_events.record_many(tenant, "customer.health_changed", events)
-    domain_events.record_many(tenant, "customer.health_alert", alert_events)
-    if customer_ids is None:
-        HealthModel.objects.filter(pk=model.pk).update(computed_at=as_of)
+    domain_events.record_many(tenant, "customer.health_changed", batch.events)
+    domain_events.record_many(tenant, "customer.health_alert", batch.alert_events)
     return {
-        "customers": len(rows),
-        "band_changes": len(changes),
-        "alerts_started": len(started),
-        "alerts_ended": len(ended),
+        "customers": len(batch.rows),
+        "band_changes": len(batch.changes),
+        "alerts_started": len(batch.started),
+        "alerts_ended": len(batch.ended),
     }

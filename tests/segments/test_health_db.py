@@ -139,3 +139,22 @@ def test_one_customer_can_be_recomputed_alone(tenant, model):
     a, b = CustomerFactory(tenant=tenant), CustomerFactory(tenant=tenant)
     counts = _recompute(tenant, customer_ids=[a.pk])
     assert counts["customers"] == 1 and _health(a) is not None and _health(b) is None
+
+
+@pytest.mark.postgres
+def test_writes_in_batches_give_the_same_result(tenant, model, monkeypatch):
+    # given: five customers with different activity, written two at a time
+    import segments.health
+
+    monkeypatch.setattr(segments.health, "FLUSH_ROWS", 2)
+    customers = [CustomerFactory(tenant=tenant) for _ in range(5)]
+    for count, customer in enumerate(customers):
+        _events(tenant, customer, "login", 4 * count)
+    # when
+    counts = _recompute(tenant)
+    # then: every customer scored once, as a single batch would
+    assert counts["customers"] == 5
+    scores = [_health(c).score for c in customers]
+    assert scores == sorted(scores) and len(set(scores)) > 1
+    assert CustomerHealth.all_tenants.filter(tenant=tenant).count() == 5
+    assert _recompute(tenant)["customers"] == 0
