@@ -125,7 +125,6 @@ def _candidates(
     as_of: datetime,
     base: Health,
     customer_ids: list[int] | None,
-    streaming: bool = False,
 ) -> Iterator[tuple[int, Decimal | None, str, list, datetime | None, HealthInputs]]:
     """The customers whose health may change: those with events in the window (with their
     counts) and those without whose stored health is not the no-events result.
@@ -152,9 +151,7 @@ def _candidates(
         "THEN 0 ELSE 1 END = 1)"
     )
     all_params = [tenant.pk, *params, tenant.pk, *id_params, base.score, base.band, alerts]
-    # A server-side cursor (PostgreSQL, inside the recompute's transaction) sees the rows as
-    # they were when it opened, while the batches are written beside it.
-    with connection.chunked_cursor() if streaming else connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         while chunk := cursor.fetchmany(20000):
             for pk, score, band, stored, since, *counts in chunk:
@@ -192,17 +189,18 @@ def health_recompute(
     compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
     base = compute(NO_EVENTS)[0]
     batch, totals = _Batch(), Counter()
-    # On PostgreSQL the candidates stream from a server-side cursor and the writes go out
-    # every FLUSH_ROWS changed customers, so memory stays bounded whatever the tenant's size.
-    streaming = connection.vendor == "postgresql"
+    # On PostgreSQL (whose client cursor has the whole result already) the writes go out every
+    # FLUSH_ROWS changed customers, so the pending rows stay bounded; SQLite steps through its
+    # result lazily, so it writes once at the end (its tenants are small).
+    batches = connection.vendor == "postgresql"
     for pk, score, band, alerts, since, inputs in _candidates(
-        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids, streaming=streaming
+        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids
     ):
         result, components, new_alerts = compute(inputs)
         if score == result.score and band == result.band and alerts == new_alerts:
             continue
         batch.add(tenant, as_of, pk, band, alerts, since, result, components, new_alerts)
-        if streaming and len(batch.rows) >= FLUSH_ROWS:
+        if batches and len(batch.rows) >= FLUSH_ROWS:
             totals.update(_flush(tenant, as_of, batch))
             batch = _Batch()
     totals.update(_flush(tenant, as_of, batch))
