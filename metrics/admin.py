@@ -61,13 +61,15 @@ class KpiSnapshotAdmin(TenantOwnedAdmin):
             snapshots = list(
                 KpiSnapshot.all_tenants.filter(tenant=tenant, granularity=granularity)
                 .order_by("-period_start")
-                .values_list("period_start", "values")[:CHART_PERIODS]
+                .values_list("period_start", "values", "complete")[:CHART_PERIODS]
             )[::-1]
+            running = bool(snapshots) and not snapshots[-1][2]
             for kpi in KPIS:
-                points = [(start, values.get(kpi.key)) for start, values in snapshots]
+                points = [(start, values.get(kpi.key)) for start, values, _ in snapshots]
                 title = f"{kpi.name} ({kpi.unit}, {kpi.good} is good)"
                 # line_chart escapes its only text input (the title); the rest are numbers.
-                charts.append({"kpi": kpi, "svg": mark_safe(line_chart(title, points))})
+                svg = line_chart(title, points, running_last=running)
+                charts.append({"kpi": kpi, "svg": mark_safe(svg)})
         context = {
             **self.admin_site.each_context(request),
             "title": "KPI charts",

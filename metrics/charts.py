@@ -14,8 +14,11 @@ def _label(value: float) -> str:
     return f"{value:.4g}"
 
 
-def line_chart(title: str, points: list[tuple[date, float | None]]) -> str:
-    """An SVG of the points (oldest first); gaps where a value is null."""
+def line_chart(
+    title: str, points: list[tuple[date, float | None]], *, running_last: bool = False
+) -> str:
+    """An SVG of the points (oldest first); gaps where a value is null. `running_last` draws
+    the last point hollow: a period still running, not comparable with closed ones."""
     known = [v for _, v in points if v is not None]
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -56,9 +59,12 @@ def line_chart(title: str, points: list[tuple[date, float | None]]) -> str:
             continue
         x, y = xy(i, v)
         segment.append(f"{x:.1f},{y:.1f}")
+        running = running_last and i == len(points) - 1
+        fill = 'fill="white" stroke="#417690"' if running else 'fill="#417690"'
+        note = " (running)" if running else ""
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#417690">'
-            f"<title>{day}: {_label(v)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" {fill}>'
+            f"<title>{day}: {_label(v)}{note}</title></circle>"
         )
     for seg in segments:
         if len(seg) > 1:

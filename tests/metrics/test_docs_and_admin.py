@@ -32,6 +32,8 @@ def test_a_line_chart_plots_the_points_and_breaks_at_nulls():
     assert svg.count("<polyline") == 2  # July-August, then October-November
     assert "Churn &lt;rate&gt;" in svg
     assert "no values" in line_chart("Empty", [(date(2026, 1, 1), None)])
+    running = line_chart("Churn", points, running_last=True)
+    assert running.count('fill="white"') == 1 and "2026-11-01: 3 (running)" in running
 
 
 @pytest.mark.django_db
