@@ -60,6 +60,15 @@ class NumberField(serializers.Field):
         return value
 
 
+class LatestSnapshotsSerializer(Serializer):
+    """The newest snapshot of each granularity (null before the first)."""
+
+    day = KpiSnapshotSerializer(allow_null=True)
+    week = KpiSnapshotSerializer(allow_null=True)
+    month = KpiSnapshotSerializer(allow_null=True)
+    quarter = KpiSnapshotSerializer(allow_null=True)
+
+
 class FlywheelKpiSerializer(Serializer):
     key = serializers.CharField()
     name = serializers.CharField()

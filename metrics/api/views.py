@@ -116,10 +116,7 @@ class KpiLatestView(TenantAPIView):
 
     scope_area = "kpis"
 
-    @extend_schema(
-        parameters=[KPIS_PARAM],
-        responses={200: OpenApiResponse(description="`{day, week, month, quarter}`: snapshots.")},
-    )
+    @extend_schema(parameters=[KPIS_PARAM], responses={200: s.LatestSnapshotsSerializer})
     def get(self, request, tenant):
         context = {"kpis": _chosen_kpis(request)}
         return Response(
