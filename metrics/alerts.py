@@ -1,9 +1,9 @@
 """KPI alerts: a closed period's KPI that moved the bad way beyond the tenant's threshold.
 
-The registry says which way is bad (`good`); thresholds are per tenant (`KpiThreshold`), with
-DOMAIN's examples as defaults for a tenant that has set none: churn_rate up by more than 20 %
-relative, NPS down by more than 10 points. An alert is stored once per KPI and period (a
-recomputation does not repeat it) with a `kpi.alert` domain event.
+The registry says which way is bad (`good`); thresholds are per tenant (`KpiThreshold`), and
+a new tenant starts with DOMAIN's examples: churn_rate up by more than 20 % relative, NPS
+down by more than 10 points. An alert is stored once per KPI and period (a recomputation does
+not repeat it) with a `kpi.alert` domain event.
 """
 
 from __future__ import annotations
@@ -23,16 +23,21 @@ DEFAULT_THRESHOLDS = (
 )
 
 
+def thresholds_ensure_defaults(*, tenant) -> int:
+    """Give a tenant without thresholds DOMAIN's examples (on `tenant.created`); returns how
+    many were created. A tenant that later deletes them keeps none: no alerts."""
+    if KpiThreshold.objects.exists():
+        return 0
+    for kpi, mode, threshold in DEFAULT_THRESHOLDS:
+        KpiThreshold.objects.get_or_create(
+            tenant=tenant, kpi=kpi, defaults={"mode": mode, "threshold": threshold}
+        )
+    return len(DEFAULT_THRESHOLDS)
+
+
 def thresholds_for(*, tenant) -> list[KpiThreshold]:
-    """The tenant's thresholds, created from the defaults on first use."""
-    thresholds = list(KpiThreshold.objects.all())
-    if not thresholds:
-        for kpi, mode, threshold in DEFAULT_THRESHOLDS:
-            KpiThreshold.objects.get_or_create(
-                tenant=tenant, kpi=kpi, defaults={"mode": mode, "threshold": threshold}
-            )
-        thresholds = list(KpiThreshold.objects.all())
-    return [t for t in thresholds if t.active]
+    """The tenant's active thresholds."""
+    return list(KpiThreshold.objects.filter(active=True).order_by("id"))
 
 
 def deterioration(kpi: str, mode: str, previous, current) -> Decimal | None:

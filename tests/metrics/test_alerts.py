@@ -7,13 +7,21 @@ import pytest
 
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
-from metrics.alerts import alerts_evaluate, deterioration, thresholds_for
-from metrics.models import KpiAlert
+from metrics.alerts import (
+    alerts_evaluate,
+    deterioration,
+    thresholds_ensure_defaults,
+    thresholds_for,
+)
+from metrics.models import KpiAlert, KpiThreshold
 from tests.accounts.factories import TenantFactory
 from tests.metrics.factories import KpiSnapshotFactory, KpiThresholdFactory
 
 
-def _months(tenant, september: dict, october: dict):
+def _months(tenant, september: dict, october: dict, defaults: bool = True):
+    if defaults:  # what `tenant.created` gives a new tenant
+        with tenant_scope(tenant):
+            thresholds_ensure_defaults(tenant=tenant)
     KpiSnapshotFactory(tenant=tenant, period_start=date(2026, 9, 1), values=september)
     return KpiSnapshotFactory(
         tenant=tenant,
@@ -68,13 +76,45 @@ def test_a_tenant_threshold_replaces_the_defaults_and_inactive_ones_are_ignored(
     tenant = TenantFactory()
     KpiThresholdFactory(tenant=tenant, kpi="cac", mode="relative", threshold="10")
     KpiThresholdFactory(tenant=tenant, kpi="churn_rate", active=False)
-    october = _months(tenant, {"cac": 100, "churn_rate": 0.1}, {"cac": 111, "churn_rate": 0.5})
+    october = _months(
+        tenant, {"cac": 100, "churn_rate": 0.1}, {"cac": 111, "churn_rate": 0.5}, defaults=False
+    )
     with tenant_scope(tenant):
         # when
         alerts = alerts_evaluate(tenant=tenant, snapshot=october)
         # then
         assert [a.kpi for a in alerts] == ["cac"]
         assert [t.kpi for t in thresholds_for(tenant=tenant)] == ["cac"]
+
+
+@pytest.mark.django_db
+def test_a_tenant_without_thresholds_gets_no_alerts_and_no_defaults_back():
+    # given: the tenant deleted its thresholds
+    tenant = TenantFactory()
+    october = _months(tenant, {"churn_rate": 0.1}, {"churn_rate": 0.9})
+    KpiThreshold.all_tenants.filter(tenant=tenant).delete()
+    with tenant_scope(tenant):
+        # when
+        alerts = alerts_evaluate(tenant=tenant, snapshot=october)
+    # then
+    assert alerts == []
+    assert not KpiThreshold.all_tenants.filter(tenant=tenant).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_tenant_starts_with_the_default_thresholds(django_capture_on_commit_callbacks):
+    # given / when: a tenant created through the service (its `tenant.created` event runs)
+    from accounts import services
+    from tests.accounts.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant = services.tenant_create(owner=UserFactory(), name="Fresh", slug="fresh")
+    # then
+    rows = KpiThreshold.all_tenants.filter(tenant=tenant).order_by("kpi")
+    assert [(t.kpi, t.mode, t.threshold) for t in rows] == [
+        ("churn_rate", "relative", Decimal("20")),
+        ("nps", "absolute", Decimal("10")),
+    ]
 
 
 def test_deterioration_is_null_for_unknown_values_and_a_zero_base():
