@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from metrics import queries as q
@@ -51,4 +52,31 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
             "revenue": ev.get("revenue", Decimal(0)),
         }
         rows.append({"channel": channel, **{k: rounded(k, v) for k, v in values.items()}})
+    return rows
+
+
+RUNNING_TTL = 5 * 60
+CLOSED_TTL = 24 * 60 * 60
+
+
+def cohorts_cached(*, tenant, period: Period, now=None) -> list[dict]:
+    """`cohorts_by_channel`, cached: a closed period until its snapshot is recomputed (the key
+    carries the snapshot's computation time) or a day passes, a running one five minutes."""
+    from metrics.models import KpiSnapshot
+
+    now = now or timezone.now()
+    closed = period.ends_at <= now
+    stamp = ""
+    if closed:
+        computed = (
+            KpiSnapshot.objects.filter(granularity=period.granularity, period_start=period.start)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        stamp = computed.isoformat() if computed else "none"
+    key = f"kpi-cohorts:{tenant.pk}:{period.granularity}:{period.start}:{stamp}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = cohorts_by_channel(tenant=tenant, period=period, now=now)
+        cache.set(key, rows, CLOSED_TTL if closed else RUNNING_TTL)
     return rows

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from accounts.roles import Role
 from flywheel.core.views import CRUD, READ_ONLY, TenantAPIView, TenantViewSet
 from metrics.api import serializers as s
-from metrics.cohorts import cohorts_by_channel
+from metrics.cohorts import cohorts_cached
 from metrics.filters import KpiAlertFilterSet, KpiSnapshotFilterSet
 from metrics.jobs import job_create
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
@@ -185,7 +185,8 @@ class KpiJobViewSet(*READ_ONLY, TenantViewSet):
 
 @extend_schema(tags=["kpis"])
 class KpiCohortsView(TenantAPIView):
-    """KPIs per acquisition channel for one period, computed now (referral vs organic ...)."""
+    """KPIs per acquisition channel for one period (referral vs organic ...), computed set-based
+    on request and cached (a closed period until its snapshot is recomputed)."""
 
     scope_area = "kpis"
 
@@ -219,7 +220,7 @@ class KpiCohortsView(TenantAPIView):
             "granularity": granularity,
             "period_start": period.start,
             "period_end": period.end,
-            "cohorts": cohorts_by_channel(tenant=self.tenant, period=period),
+            "cohorts": cohorts_cached(tenant=self.tenant, period=period),
         }
         return Response(s.CohortsSerializer(data).data)
 

@@ -254,3 +254,40 @@ def test_alerts_are_listed_and_acknowledged_once(tenant, member_client):
     assert first.json()["acknowledged_by"] == membership.user.email
     open_ones = member.get(url, {"acknowledged": "false"}).json()["results"]
     assert [a["kpi"] for a in open_ones] == ["nps"]
+
+
+@pytest.mark.django_db
+def test_cohorts_of_a_closed_period_are_cached_until_its_snapshot_is_recomputed(
+    django_assert_max_num_queries,
+):
+    # given: the hand-built October, its snapshot, and the cohorts asked once
+    from datetime import UTC, datetime
+
+    from flywheel.core.tenancy import tenant_scope
+    from metrics.cohorts import cohorts_cached
+    from metrics.periods import period_of
+    from metrics.snapshots import snapshot_compute
+    from tests.customers.factories import CustomerFactory
+
+    tenant, _ = build_october()
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    with tenant_scope(tenant):
+        october = period_of("month", date(2026, 10, 1), tenant.timezone)
+        snapshot_compute(tenant=tenant, granularity="month", day=october.start, now=now)
+        first = cohorts_cached(tenant=tenant, period=october, now=now)
+        # when: asked again, then after a late customer and a recomputation
+        with django_assert_max_num_queries(1):  # the snapshot's computation time only
+            again = cohorts_cached(tenant=tenant, period=october, now=now)
+        CustomerFactory(
+            tenant=tenant,
+            acquisition_channel="paid",
+            stage="customer",
+            became_customer_at=datetime(2026, 10, 9, tzinfo=UTC),
+        )
+        later = datetime(2026, 11, 21, tzinfo=UTC)
+        snapshot_compute(tenant=tenant, granularity="month", day=october.start, now=later)
+        after = cohorts_cached(tenant=tenant, period=october, now=later)
+    # then
+    assert again == first
+    paid = {c["channel"]: c for c in after}["paid"]
+    assert paid["customers_end"] == {c["channel"]: c for c in first}["paid"]["customers_end"] + 1
