@@ -38,7 +38,7 @@ def main() -> None:
     from metrics import queries as q
     from metrics.models import AcquisitionSpend
     from metrics.periods import period_of, periods_between
-    from metrics.snapshots import acquisition_spend, snapshot_compute
+    from metrics.snapshots import acquisition_spend, snapshot_compute, snapshot_statements
 
     now = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -67,17 +67,9 @@ def main() -> None:
             cursor.execute(f"ANALYZE {table}")
 
     def bare(tenant: Tenant, period) -> float:
-        s, e = period.starts_at, min(period.ends_at, now)
-        statements = [
-            q.customers_sql(tenant.pk, s, e),
-            q.period_events_sql(tenant.pk, s, e),
-            q.nps_sql(tenant.pk, s, e),
-            q.time_to_value_sql(tenant.pk, s, e),
-            q.pipeline_sql(tenant.pk, s, e, period.previous().starts_at),
-            q.mrr_sql(tenant.pk, s, e),
-        ]
+        statements = snapshot_statements(tenant=tenant, period=period, as_of=now)
         started = time.perf_counter()
-        for sql, params in statements:
+        for _, sql, params in statements:
             q.run(sql, params)
         acquisition_spend(period=period)
         return time.perf_counter() - started

@@ -12,18 +12,16 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from metrics import queries as q
-from metrics.formulas import product, ratio
+from metrics.formulas import retention_values
+from metrics.models import KpiSnapshot
 from metrics.periods import Period
 from metrics.registry import rounded
 
-COHORT_KPIS = ("customers_end", "churn_rate", "nrr", "avg_health_score", "clv", "revenue")
+COHORT_FIELDS = ("customers_end", "churn_rate", "nrr", "avg_health_score", "clv", "revenue")
 
 
 def _by_channel(fields: tuple[str, ...], rows) -> dict[str, dict]:
-    return {
-        row[0]: {f: Decimal(str(v or 0)) for f, v in zip(fields, row[1:], strict=True)}
-        for row in rows
-    }
+    return {row[0]: q.as_numbers(fields, row[1:]) for row in rows}
 
 
 def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
@@ -37,21 +35,17 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
         q.EVENT_FIELDS, q.run(*q.period_events_sql(tenant.pk, s, e, by_channel=True))
     )
     mrr = _by_channel(q.MRR_FIELDS, q.run(*q.mrr_sql(tenant.pk, s, e, by_channel=True)))
+    no_mrr = dict.fromkeys(q.MRR_FIELDS, 0)
     margin = Decimal(tenant.gross_margin)
     rows = []
     for channel in sorted(customers):
-        c, ev, m = customers[channel], events.get(channel, {}), mrr.get(channel, {})
-        churn_rate = ratio(c["churned_customers"], c["customers_start"])
-        arpa = ratio(m.get("mrr_end", 0), c["customers_end"])
+        sums = {**customers[channel], **mrr.get(channel, no_mrr)}
         values = {
-            "customers_end": c["customers_end"],
-            "churn_rate": churn_rate,
-            "nrr": ratio(m.get("retained_end_mrr"), m.get("retained_base_mrr")),
-            "avg_health_score": ratio(c["health_sum"], c["health_count"]),
-            "clv": ratio(product(arpa, margin), churn_rate),
-            "revenue": ev.get("revenue", Decimal(0)),
+            "customers_end": sums["customers_end"],
+            **retention_values(sums, gross_margin=margin),
+            "revenue": events.get(channel, {}).get("revenue", 0),
         }
-        rows.append({"channel": channel, **{k: rounded(k, v) for k, v in values.items()}})
+        rows.append({"channel": channel, **{k: rounded(k, values[k]) for k in COHORT_FIELDS}})
     return rows
 
 
@@ -62,8 +56,6 @@ CLOSED_TTL = 24 * 60 * 60
 def cohorts_cached(*, tenant, period: Period, now=None) -> list[dict]:
     """`cohorts_by_channel`, cached: a closed period until its snapshot is recomputed (the key
     carries the snapshot's computation time) or a day passes, a running one five minutes."""
-    from metrics.models import KpiSnapshot
-
     now = now or timezone.now()
     closed = period.ends_at <= now
     stamp = ""

@@ -26,6 +26,20 @@ def product(*factors) -> Decimal | None:
     return result
 
 
+def retention_values(d: dict, *, gross_margin: Decimal) -> dict[str, Decimal | None]:
+    """The KPIs of keeping customers, from the customer and MRR sums (snapshots and cohorts)."""
+    churn_rate = ratio(d["churned_customers"], d["customers_start"])
+    arpa = ratio(d["mrr_end"], d["customers_end"])
+    return {
+        "avg_health_score": ratio(d["health_sum"], d["health_count"]),
+        "churn_rate": churn_rate,
+        "arpa": arpa,
+        "nrr": ratio(d["retained_end_mrr"], d["retained_base_mrr"]),
+        "grr": ratio(d["retained_capped_mrr"], d["retained_base_mrr"]),
+        "clv": ratio(product(arpa, gross_margin), churn_rate),
+    }
+
+
 def kpi_values(i: dict, *, gross_margin: Decimal) -> dict[str, float | int | None]:
     """Every KPI of the registry from the inputs `i`, rounded per unit."""
     d = {k: Decimal(str(v)) if v is not None else None for k, v in i.items()}
@@ -48,6 +62,7 @@ def kpi_values(i: dict, *, gross_margin: Decimal) -> dict[str, float | int | Non
             "ugc_published",
         )
     }
+    v |= retention_values(d, gross_margin=gross_margin)
     spend = d["acquisition_spend"]
     v["lead_velocity_rate"] = ratio(
         d["qualified_leads"] - d["qualified_leads_previous"], d["qualified_leads_previous"]
@@ -57,19 +72,13 @@ def kpi_values(i: dict, *, gross_margin: Decimal) -> dict[str, float | int | Non
     v["cac"] = ratio(spend, d["new_customers"])
     v["cost_per_lead"] = ratio(spend, d["new_leads"])
     v["time_to_value_days"] = ratio(d["ttv_days_sum"], d["ttv_customers"])
-    v["avg_health_score"] = ratio(d["health_sum"], d["health_count"])
     v["active_usage_rate"] = ratio(d["active_with_login"], d["customers_end"])
     nps = ratio(d["nps_promoters"] - d["nps_detractors"], d["nps_respondents"])
     v["nps"] = None if nps is None else 100 * nps
     v["referral_rate"] = ratio(d["referrers_qualified"], d["customers_end"])
     v["customer_generated_revenue_share"] = ratio(d["referred_revenue"], d["revenue"])
-    v["churn_rate"] = ratio(d["churned_customers"], d["customers_start"])
     v["retention_rate"] = ratio(d["customers_end"] - d["new_customers"], d["customers_start"])
-    v["arpa"] = ratio(d["mrr_end"], d["customers_end"])
-    v["nrr"] = ratio(d["retained_end_mrr"], d["retained_base_mrr"])
-    v["grr"] = ratio(d["retained_capped_mrr"], d["retained_base_mrr"])
     margin_per_account = product(v["arpa"], gross_margin)
-    v["clv"] = ratio(margin_per_account, v["churn_rate"])
     v["cac_payback_months"] = ratio(v["cac"], margin_per_account)
     v["flywheel_velocity"] = ratio(
         product(v["organic_growth_rate"], v["clv"], v["referral_rate"]), v["cac"]

@@ -10,6 +10,7 @@ PostgreSQL and SQLite but for the two vendor expressions below.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
 
@@ -37,11 +38,11 @@ def _days_between(later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def _active_at(alias: str) -> str:
-    """Active customers at a moment (one %s param, used twice)."""
+def _active_at(moment: str) -> str:
+    """Customers `c` active at the moment named by the parameter `moment` (`s` or `e`)."""
     return (
-        f"({alias}.became_customer_at < %(t)s AND "
-        f"({alias}.churned_at IS NULL OR {alias}.churned_at >= %(t)s))"
+        f"(c.became_customer_at < %({moment})s AND "
+        f"(c.churned_at IS NULL OR c.churned_at >= %({moment})s))"
     )
 
 
@@ -66,8 +67,7 @@ CUSTOMER_FIELDS = (
 def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
     """One pass over the tenant's customers: leads, customers, churn, health at the end."""
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    active_s = _active_at("c").replace("%(t)s", "%(s)s")
-    active_e = _active_at("c").replace("%(t)s", "%(e)s")
+    active_s, active_e = _active_at("s"), _active_at("e")
     scored = f"{active_e} AND h.score IS NOT NULL"
     select, group = _grouping(by_channel)
     organic = ", ".join(f"'{c}'" for c in ORGANIC_CHANNELS)
@@ -99,7 +99,7 @@ def period_events_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=Fa
     """One pass over the period's payments and logins: revenue, referred revenue, usage."""
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
     paid = f"ev.kind = 'payment' AND {_json_text('ev.properties', 'status')} = 'paid'"
-    active_e = _active_at("c").replace("%(t)s", "%(e)s")
+    active_e = _active_at("e")
     select, group = _grouping(by_channel)
     sql = (
         f"SELECT {select}"
@@ -235,7 +235,32 @@ def mrr_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
     return sql, p
 
 
+def snapshot_statements(tenant_id: int, s: datetime, e: datetime, previous_start: datetime):
+    """The six statements of one snapshot, as `(fields, sql, params)`; each returns one row."""
+    return [
+        (CUSTOMER_FIELDS, *customers_sql(tenant_id, s, e)),
+        (EVENT_FIELDS, *period_events_sql(tenant_id, s, e)),
+        (NPS_FIELDS, *nps_sql(tenant_id, s, e)),
+        (TTV_FIELDS, *time_to_value_sql(tenant_id, s, e)),
+        (PIPELINE_FIELDS, *pipeline_sql(tenant_id, s, e, previous_start)),
+        (MRR_FIELDS, *mrr_sql(tenant_id, s, e)),
+    ]
+
+
 def run(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def as_numbers(fields: tuple[str, ...], row) -> dict:
+    """A result row as `{field: number}`: NULL sums are 0, decimals exact to 4 places."""
+    return {field: _number(value) for field, value in zip(fields, row, strict=True)}
+
+
+def _number(value) -> Decimal | int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.0001"))

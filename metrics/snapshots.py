@@ -15,18 +15,6 @@ from metrics.models import AcquisitionSpend, KpiSnapshot
 from metrics.periods import Period, period_of
 
 
-def _number(value) -> Decimal | int:
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value
-    return Decimal(str(value)).quantize(Decimal("0.0001"))
-
-
-def _row(fields: tuple[str, ...], row) -> dict:
-    return {field: _number(value) for field, value in zip(fields, row, strict=True)}
-
-
 def acquisition_spend(*, period: Period) -> Decimal:
     """The spend falling in the period: each record's share by overlapping days."""
     records = AcquisitionSpend.objects.filter(
@@ -39,17 +27,17 @@ def acquisition_spend(*, period: Period) -> Decimal:
     return total.quantize(Decimal("0.01"))
 
 
-def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> dict:
-    """The counts and sums of the period `[start, min(end, as_of))`: five statements."""
+def snapshot_statements(*, tenant, period: Period, as_of: datetime) -> list[tuple]:
+    """The statements of the period `[start, min(end, as_of))` (see `queries`)."""
     s, e = period.starts_at, min(period.ends_at, as_of)
-    previous_start = period.previous().starts_at
+    return q.snapshot_statements(tenant.pk, s, e, period.previous().starts_at)
+
+
+def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> dict:
+    """The counts and sums of the period: six statements and the spend records."""
     inputs: dict = {}
-    inputs |= _row(q.CUSTOMER_FIELDS, q.run(*q.customers_sql(tenant.pk, s, e))[0])
-    inputs |= _row(q.EVENT_FIELDS, q.run(*q.period_events_sql(tenant.pk, s, e))[0])
-    inputs |= _row(q.NPS_FIELDS, q.run(*q.nps_sql(tenant.pk, s, e))[0])
-    inputs |= _row(q.TTV_FIELDS, q.run(*q.time_to_value_sql(tenant.pk, s, e))[0])
-    inputs |= _row(q.PIPELINE_FIELDS, q.run(*q.pipeline_sql(tenant.pk, s, e, previous_start))[0])
-    inputs |= _row(q.MRR_FIELDS, q.run(*q.mrr_sql(tenant.pk, s, e))[0])
+    for fields, sql, params in snapshot_statements(tenant=tenant, period=period, as_of=as_of):
+        inputs |= q.as_numbers(fields, q.run(sql, params)[0])
     inputs["acquisition_spend"] = acquisition_spend(period=period)
     return inputs
 
