@@ -131,16 +131,7 @@ def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition)
     where = f"{table}.id = v.id AND {table}.tenant_id = %s"
     if condition:
         where += f" AND ({condition})"
-    # Rows often share their JSON values (one object per distinct result): serialise each
-    # object once. Every object stays referenced by `rows` meanwhile, so ids are unique.
-    dumped: dict[int, str] = {}
-
-    def dump(value) -> str:
-        text = dumped.get(id(value))
-        if text is None:
-            text = dumped[id(value)] = json.dumps(value)
-        return text
-
+    dump = _json_once()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {staging} (id bigint PRIMARY KEY, {columns})")
         try:
@@ -197,6 +188,21 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
             copy.write_row([get(row) for get in getters])
 
 
+def _json_once():
+    """`json.dumps` that serialises each object once: rows often share their JSON values (one
+    object per distinct result). Only for rows that keep their objects alive meanwhile, so
+    that ids stay unique."""
+    dumped: dict[int, str] = {}
+
+    def dump(value) -> str:
+        text = dumped.get(id(value))
+        if text is None:
+            text = dumped[id(value)] = json.dumps(value)
+        return text
+
+    return dump
+
+
 def _getter(f: models.Field, from_dict: bool):
     """How one COPY column is read from a row; psycopg adapts the Python value itself."""
     name = f.attname
@@ -246,14 +252,7 @@ def bulk_upsert(
         for name in update
     )
     table, staging = quote(meta.db_table), quote(f"_fw_upsert_{uuid.uuid4().hex[:12]}")
-    dumped: dict[int, str] = {}
-
-    def dump(value) -> str:
-        text = dumped.get(id(value))
-        if text is None:
-            text = dumped[id(value)] = json.dumps(value)
-        return text
-
+    dump = _json_once()
     readers = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS)")
