@@ -62,12 +62,11 @@ def _json_text(column: str, key: str) -> str:
 
 
 def _aggregate_sql(
-    *, tenant, as_of: datetime, customer_ids: list[int] | None = None
+    *, tenant, as_of: datetime, key_features: list[str], customer_ids: list[int] | None = None
 ) -> tuple[str, list]:
     """The per-customer aggregate over the 90-day window: `customer_id` then the counts."""
     feature, status = _json_text("e.properties", "feature"), _json_text("e.properties", "status")
-    model = health_model_get(tenant=tenant)
-    keys = list(model.key_features)
+    keys = list(key_features)
     params: list = []
     if keys:
         features_sql = (
@@ -113,7 +112,10 @@ def health_inputs(
     *, tenant, as_of: datetime, customer_ids: list[int] | None = None
 ) -> dict[int, HealthInputs]:
     """customer id -> the counts the formula needs, for customers with events in 90 days."""
-    sql, params = _aggregate_sql(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
+    key_features = health_model_get(tenant=tenant).key_features
+    sql, params = _aggregate_sql(
+        tenant=tenant, as_of=as_of, key_features=key_features, customer_ids=customer_ids
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: HealthInputs(*(int(v or 0) for v in row[1:])) for row in cursor}
@@ -124,6 +126,7 @@ def _candidates(
     tenant,
     as_of: datetime,
     base: Health,
+    key_features: list[str],
     customer_ids: list[int] | None,
 ) -> Iterator[tuple[int, Decimal | None, str, list, datetime | None, HealthInputs]]:
     """The customers whose health may change: those with events in the window (with their
@@ -132,7 +135,9 @@ def _candidates(
     One statement: the aggregate joined to the customers. Customers without events all get
     the same result, so most of a large tenant is settled in SQL and never reaches Python.
     """
-    aggregate, params = _aggregate_sql(tenant=tenant, as_of=as_of, customer_ids=customer_ids)
+    aggregate, params = _aggregate_sql(
+        tenant=tenant, as_of=as_of, key_features=key_features, customer_ids=customer_ids
+    )
     alerts = json.dumps(list(base.alerts))
     alerts_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     where_ids = ""
@@ -194,7 +199,11 @@ def health_recompute(
     # result lazily, so it writes once at the end (its tenants are small).
     batches = connection.vendor == "postgresql"
     for pk, score, band, alerts, since, inputs in _candidates(
-        tenant=tenant, as_of=as_of, base=base, customer_ids=customer_ids
+        tenant=tenant,
+        as_of=as_of,
+        base=base,
+        key_features=model.key_features,
+        customer_ids=customer_ids,
     ):
         result, components, new_alerts = compute(inputs)
         if score == result.score and band == result.band and alerts == new_alerts:
