@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 
 from flywheel.core import events as domain_events
 from metrics.models import KpiAlert, KpiSnapshot, KpiThreshold, ThresholdMode
-from metrics.periods import period_of
 from metrics.registry import BY_KEY
+from metrics.selectors import previous_snapshot
 
 DEFAULT_THRESHOLDS = (
     ("churn_rate", ThresholdMode.RELATIVE, Decimal("20")),
@@ -58,12 +58,7 @@ def deterioration(kpi: str, mode: str, previous, current) -> Decimal | None:
 
 def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
     """Compare a closed snapshot with the previous period's; store and announce new alerts."""
-    previous_start = (
-        period_of(snapshot.granularity, snapshot.period_start, tenant.timezone).previous().start
-    )
-    previous = KpiSnapshot.objects.filter(
-        granularity=snapshot.granularity, period_start=previous_start
-    ).first()
+    previous = previous_snapshot(snapshot, tenant.timezone)
     if previous is None:
         return []
     created = []

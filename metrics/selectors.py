@@ -17,6 +17,14 @@ def latest_snapshots() -> dict[str, KpiSnapshot | None]:
     }
 
 
+def previous_snapshot(snapshot: KpiSnapshot, tz: str) -> KpiSnapshot | None:
+    """The stored snapshot of the period just before `snapshot`'s, same granularity."""
+    period = period_of(snapshot.granularity, snapshot.period_start, tz)
+    return KpiSnapshot.objects.filter(
+        granularity=snapshot.granularity, period_start=period.previous().start
+    ).first()
+
+
 def _trend(value, previous, good: str) -> tuple[float | None, str | None, str | None]:
     if value is None or previous is None:
         return None, None, None
@@ -36,12 +44,7 @@ def flywheel_view(*, tenant, granularity: str, closed: bool = False) -> dict:
     if closed:
         snapshots = snapshots.filter(complete=True)
     current = snapshots.order_by("-period_start").first()
-    previous = None
-    if current is not None:
-        previous_start = period_of(granularity, current.period_start, tenant.timezone)
-        previous = KpiSnapshot.objects.filter(
-            granularity=granularity, period_start=previous_start.previous().start
-        ).first()
+    previous = previous_snapshot(current, tenant.timezone) if current else None
     values = current.values if current else {}
     before = previous.values if previous else {}
     view: dict = {
