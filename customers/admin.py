@@ -54,27 +54,24 @@ class CustomerAdmin(TenantOwnedAdmin):
     show_full_result_count = False  # counting millions of rows per page view is not free
     inlines = [StageChangeInline]
 
-    def _health(self, obj):
-        return getattr(obj, "health", None)
-
     @admin.display(description="health band", ordering="health__band")
     def health_band(self, obj):
-        health = self._health(obj)
+        health = obj.current_health
         return health.band if health else "-"
 
     @admin.display(description="health score", ordering="health__score")
     def health_score(self, obj):
-        health = self._health(obj)
+        health = obj.current_health
         return health.score if health else None
 
     @admin.display(description="health components (the reason)")
     def health_components(self, obj):
-        health = self._health(obj)
+        health = obj.current_health
         return health.components if health else {}
 
     @admin.display(description="health alerts")
     def health_alerts(self, obj):
-        health = self._health(obj)
+        health = obj.current_health
         return health.alerts if health else []
 
 

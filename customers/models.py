@@ -72,6 +72,11 @@ class Customer(TenantOwnedModel):
         return self.email or self.external_id or f"customer {self.pk}"
 
     @property
+    def current_health(self):
+        """The customer's `segments.CustomerHealth`, or None before its first scoring."""
+        return getattr(self, "health", None)
+
+    @property
     def phase(self) -> str:
         return PHASE_OF_STAGE[Stage(self.stage)]
 

@@ -74,24 +74,24 @@ class CustomerSerializer(ModelSerializer):
     # Health lives in segments.CustomerHealth (`customer.health`, absent before scoring).
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
     def get_health_score(self, customer) -> str | None:
-        health = getattr(customer, "health", None)
+        health = customer.current_health
         return None if health is None else f"{health.score:.1f}"
 
     @extend_schema_field(serializers.ChoiceField(choices=[*HealthBand.values, ""]))
     def get_health_band(self, customer) -> str:
-        health = getattr(customer, "health", None)
+        health = customer.current_health
         return "" if health is None else health.band
 
     def get_health_components(self, customer) -> dict[str, float]:
-        health = getattr(customer, "health", None)
+        health = customer.current_health
         return {} if health is None else health.components
 
     def get_health_alerts(self, customer) -> list[str]:
-        health = getattr(customer, "health", None)
+        health = customer.current_health
         return [] if health is None else health.alerts
 
     def get_health_band_since(self, customer) -> datetime | None:
-        health = getattr(customer, "health", None)
+        health = customer.current_health
         return None if health is None else health.band_since
 
     def validate_attributes(self, value):
