@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
 from customers.lifecycle import CLOCK_SKEW
 from customers.models import EventKind
+from flywheel.core import timebounds
 
 FIELDS = frozenset(
     {"id", "customer", "customer_external_id", "kind", "occurred_at", "value", "properties"}
@@ -101,12 +100,17 @@ def _parse_value(raw: Any, errors: EventErrors) -> Decimal | None:
 def _parse_time(raw: Any, now: datetime, errors: EventErrors) -> datetime | None:
     if raw is None:
         return now
-    parsed = parse_datetime(raw) if isinstance(raw, str) else None
-    if parsed is None:
+    if not isinstance(raw, str):
         errors.add("occurred_at", "invalid", "An ISO 8601 date-time is required.")
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed = timebounds.parse_bounded_datetime(raw)
+    except timebounds.OutOfRange as error:
+        errors.add("occurred_at", "out_of_range", str(error))
+        return None
+    except ValueError as error:
+        errors.add("occurred_at", "invalid", str(error))
+        return None
     if parsed > now + CLOCK_SKEW:
         errors.add("occurred_at", "future", "The event cannot be in the future.")
     return parsed
@@ -147,7 +151,7 @@ def clean_event(raw: Any, *, now: datetime) -> tuple[CleanEvent | None, list[dic
     sender_id = _parse_sender_id(raw.get("id"), errors)
     customer_id, external_id = _parse_customer(raw, errors)
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         errors.add("kind", "invalid_choice", f"One of: {', '.join(sorted(KINDS))}.")
     occurred_at = _parse_time(raw.get("occurred_at"), now, errors)
     value = _parse_value(raw.get("value"), errors)
@@ -157,7 +161,7 @@ def clean_event(raw: Any, *, now: datetime) -> tuple[CleanEvent | None, list[dic
     if not isinstance(properties, dict):
         errors.add("properties", "invalid", "Properties are a JSON object.")
         properties = {}
-    if kind in KINDS:
+    if isinstance(kind, str) and kind in KINDS:
         _check_kind(kind, value, properties, errors)
     if errors.items:
         return None, errors.items

@@ -6,6 +6,7 @@ from django.db.models import Q
 from customers.lifecycle import Channel, Phase, Stage, stages_of_phase
 from customers.models import Customer, Event, EventKind, HealthBand
 from customers.selectors import NPS_CATEGORIES, customers_with_tags
+from flywheel.core import filters as core_filters
 
 
 class CustomerFilterSet(filters.FilterSet):
@@ -23,17 +24,17 @@ class CustomerFilterSet(filters.FilterSet):
     tags = filters.CharFilter(method="filter_tags", help_text="Comma-separated; all must match.")
     mrr_min = filters.NumberFilter(field_name="mrr", lookup_expr="gte")
     mrr_max = filters.NumberFilter(field_name="mrr", lookup_expr="lte")
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    became_customer_after = filters.IsoDateTimeFilter(
+    created_after = core_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = core_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    became_customer_after = core_filters.IsoDateTimeFilter(
         field_name="became_customer_at", lookup_expr="gte"
     )
-    became_customer_before = filters.IsoDateTimeFilter(
+    became_customer_before = core_filters.IsoDateTimeFilter(
         field_name="became_customer_at", lookup_expr="lt"
     )
     external_id = filters.CharFilter()
     email = filters.CharFilter(lookup_expr="iexact")
-    referred_by = filters.NumberFilter(field_name="referred_by_id")
+    referred_by = core_filters.IdFilter(field_name="referred_by_id")
 
     class Meta:
         model = Customer
@@ -54,10 +55,10 @@ class EventFilterSet(filters.FilterSet):
     """Events by kind, customer and time range."""
 
     kind = filters.MultipleChoiceFilter(choices=EventKind.choices)
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = core_filters.IdFilter(field_name="customer_id")
     customer_external_id = filters.CharFilter(field_name="customer__external_id")
-    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = core_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = core_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = Event

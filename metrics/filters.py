@@ -2,15 +2,16 @@
 
 from django_filters import rest_framework as filters
 
+from flywheel.core import filters as core_filters
 from metrics.models import Granularity, KpiAlert, KpiSnapshot
 
 
 class KpiSnapshotFilterSet(filters.FilterSet):
     granularity = filters.ChoiceFilter(choices=Granularity.choices)
-    since = filters.DateFilter(
+    since = core_filters.DateFilter(
         field_name="period_start", lookup_expr="gte", help_text="Periods starting on or after."
     )
-    until = filters.DateFilter(
+    until = core_filters.DateFilter(
         field_name="period_start", lookup_expr="lte", help_text="Periods starting on or before."
     )
     complete = filters.BooleanFilter()

@@ -68,6 +68,19 @@ def current_period(granularity: str, now: datetime, tz: str) -> Period:
     return period_of(granularity, now.astimezone(ZoneInfo(tz)).date(), tz)
 
 
+def count_periods(granularity: str, since: date, until: date) -> int:
+    """How many periods `periods_between` would give, computed without building them."""
+    first, last = period_of(granularity, since, "UTC"), period_of(granularity, until, "UTC")
+    if last.start < first.start:
+        return 0
+    if granularity == "day":
+        return (last.start - first.start).days + 1
+    if granularity == "week":
+        return (last.start - first.start).days // 7 + 1
+    months = (last.start.year - first.start.year) * 12 + last.start.month - first.start.month
+    return months // (3 if granularity == "quarter" else 1) + 1
+
+
 def periods_between(granularity: str, since: date, until: date, tz: str) -> list[Period]:
     """Every period that overlaps the local days `[since, until]`, oldest first."""
     periods, period = [], period_of(granularity, since, tz)

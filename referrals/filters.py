@@ -2,6 +2,7 @@
 
 import django_filters as filters
 
+from flywheel.core import filters as core_filters
 from referrals.models import (
     Referral,
     ReferralLink,
@@ -15,8 +16,8 @@ from referrals.models import (
 
 
 class ReferralLinkFilterSet(filters.FilterSet):
-    program = filters.NumberFilter(field_name="program_id")
-    referrer = filters.NumberFilter(field_name="referrer_id")
+    program = core_filters.IdFilter(field_name="program_id")
+    referrer = core_filters.IdFilter(field_name="referrer_id")
     active = filters.BooleanFilter()
 
     class Meta:
@@ -27,13 +28,13 @@ class ReferralLinkFilterSet(filters.FilterSet):
 class ReferralFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ReferralStatus.choices)
     rejection_reason = filters.ChoiceFilter(choices=RejectionReason.choices)
-    program = filters.NumberFilter(field_name="program_id")
-    referrer = filters.NumberFilter(field_name="referrer_id")
-    referee = filters.NumberFilter(field_name="referee_id")
-    link = filters.NumberFilter(field_name="link_id")
+    program = core_filters.IdFilter(field_name="program_id")
+    referrer = core_filters.IdFilter(field_name="referrer_id")
+    referee = core_filters.IdFilter(field_name="referee_id")
+    link = core_filters.IdFilter(field_name="link_id")
     flagged = filters.BooleanFilter(method="filter_flagged", help_text="Has fraud signals.")
-    attributed_after = filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="gte")
-    attributed_before = filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="lt")
+    attributed_after = core_filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="gte")
+    attributed_before = core_filters.IsoDateTimeFilter(field_name="attributed_at", lookup_expr="lt")
 
     class Meta:
         model = Referral
@@ -47,8 +48,8 @@ class RewardFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=RewardStatus.choices)
     side = filters.ChoiceFilter(choices=RewardSide.choices)
     kind = filters.ChoiceFilter(choices=RewardKind.choices)
-    referral = filters.NumberFilter(field_name="referral_id")
-    recipient = filters.NumberFilter(field_name="recipient_id")
+    referral = core_filters.IdFilter(field_name="referral_id")
+    recipient = core_filters.IdFilter(field_name="recipient_id")
     needs_manual_approval = filters.BooleanFilter()
 
     class Meta:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
 from accounts.roles import Role
 from accounts.scopes import ALL_SCOPES
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 
 
@@ -99,7 +100,7 @@ class CredentialCreateSerializer(Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=ALL_SCOPES), required=False, allow_empty=False
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = core_fields.DateTimeField(required=False, allow_null=True)
 
 
 class _CredentialSerializer(ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from customers.lifecycle import Phase
 from customers.models import Customer, Event, EventKind, HealthBand
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 
 CUSTOMER_FIELDS = [
@@ -61,7 +62,7 @@ class CustomerSerializer(ModelSerializer):
         help_text="When the customer entered its current band (null before scoring)."
     )
     tags = TagsField(required=False)
-    changed_at = serializers.DateTimeField(
+    changed_at = core_fields.DateTimeField(
         write_only=True, required=False, help_text="When a `stage` change happened (default now)."
     )
 
@@ -131,7 +132,7 @@ class CustomerBulkItemSerializer(CustomerCreateSerializer):
 
     external_id = serializers.CharField(max_length=128)
     referred_by = serializers.IntegerField(required=False, allow_null=True)  # resolved in bulk
-    changed_at = serializers.DateTimeField(write_only=True, required=False)
+    changed_at = core_fields.DateTimeField(write_only=True, required=False)
 
     class Meta(CustomerCreateSerializer.Meta):
         fields = [*CustomerCreateSerializer.Meta.fields, "changed_at"]
@@ -200,7 +201,7 @@ class EventInSerializer(Serializer):
         required=False, max_length=128, help_text="... your external id."
     )
     kind = serializers.ChoiceField(choices=EventKind.choices)
-    occurred_at = serializers.DateTimeField(required=False, help_text="Default now; not future.")
+    occurred_at = core_fields.DateTimeField(required=False, help_text="Default now; not future.")
     value = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
@@ -228,10 +229,10 @@ class EventBulkResponseSerializer(Serializer):
 
 class TimelineEntrySerializer(Serializer):
     type = serializers.ChoiceField(choices=["event", "stage_change"])
-    at = serializers.DateTimeField()
+    at = core_fields.DateTimeField()
     data = serializers.DictField()
 
 
 class TimelineSerializer(Serializer):
     results = TimelineEntrySerializer(many=True)
-    next_before = serializers.DateTimeField(allow_null=True)
+    next_before = core_fields.DateTimeField(allow_null=True)

@@ -1,6 +1,5 @@
 """REST adapters of customers: customers, bulk upsert, timeline, events and bulk ingestion."""
 
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from customers.filters import CustomerFilterSet, EventFilterSet
 from customers.models import Customer, Event
 from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
 from customers.services.events import MAX_BATCH as MAX_EVENTS
+from flywheel.core import timebounds
 from flywheel.core.errors import ApplicationError
 from flywheel.core.views import TenantViewSet
 
@@ -119,9 +119,10 @@ class CustomerViewSet(
         """Events and stage changes of the customer, newest first; page with `next_before`."""
         customer = self.get_object()
         before_raw = request.query_params.get("before")
-        before = parse_datetime(before_raw) if before_raw else None
-        if before_raw and before is None:
-            raise ValidationError({"before": ["An ISO 8601 date-time."]})
+        try:
+            before = timebounds.parse_bounded_datetime(before_raw) if before_raw else None
+        except ValueError as error:  # OutOfRange included
+            raise ValidationError({"before": [str(error)]}) from error
         limit_raw = request.query_params.get("limit", "50")
         if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 200:
             raise ValidationError({"limit": ["A whole number from 1 to 200."]})

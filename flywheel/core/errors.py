@@ -6,11 +6,13 @@ invalid field (nested fields as dotted paths, `non_field_errors` for the whole b
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -104,8 +106,52 @@ def _first_code(exc: exceptions.APIException) -> str:
     return str(codes)
 
 
+_KEY_COLUMNS = re.compile(r"Key \((?P<columns>[^)]*)\)=")
+_SQLITE_COLUMNS = re.compile(r"constraint failed: (?P<columns>.+)$")
+
+
+def _violated_fields(exc: IntegrityError) -> list[str]:
+    """The fields (not the tenant) named by a unique violation, from the database's message."""
+    message = str(exc)
+    match = _KEY_COLUMNS.search(message) or _SQLITE_COLUMNS.search(message.strip())
+    if match is None:
+        return []
+    columns = [part.strip().split(".")[-1] for part in match.group("columns").split(",")]
+    fields = [c.removesuffix("_id") for c in columns if c not in ("tenant_id", "")]
+    return [f.strip('"') for f in fields if not f.startswith("(")]
+
+
+def integrity_problem(exc: IntegrityError) -> exceptions.APIException | None:
+    """A conflicting write (unique or foreign key) as 409 naming the fields, a broken check
+    constraint as 400; None for anything else (a bug: let it be a 500)."""
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(
+        getattr(cause, "diag", None), "sqlstate", None
+    )
+    message = str(exc)
+    unique = sqlstate == "23505" or "UNIQUE constraint failed" in message
+    if unique:
+        fields = _violated_fields(exc) or ["non_field_errors"]
+        error = ConflictError("Another record has the same values.", code="unique")
+        error.errors = [
+            {"field": name, "code": "unique", "message": "Another record has this value."}
+            for name in fields
+        ]
+        return error
+    if sqlstate == "23503" or "FOREIGN KEY constraint failed" in message:
+        return ConflictError("A related record changed meanwhile; retry.", code="conflict")
+    if sqlstate == "23514" or "CHECK constraint failed" in message:
+        return ApplicationError("A value is out of its allowed range.", code="invalid")
+    return None
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler, answering problem+json; None lets Django answer a 500."""
+    if isinstance(exc, IntegrityError):
+        translated = integrity_problem(exc)
+        if translated is None:
+            return None
+        exc = translated
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -127,7 +173,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         body = problem(response.status_code, detail, code="invalid", errors=errors)
     else:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        body = problem(response.status_code, str(detail), code=_first_code(exc))
+        errors = getattr(exc, "errors", None)
+        body = problem(response.status_code, str(detail), code=_first_code(exc), errors=errors)
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response

@@ -27,6 +27,36 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+class RequestTextMiddleware:
+    """Answer 400 for a NUL character in the path or a query parameter.
+
+    PostgreSQL text cannot hold NUL, so a filter, search or look-up with one would fail in
+    the database; it is refused here for every route instead (bodies: core.parsers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return problem_response(400, "The path may not contain NUL.", code="invalid_text")
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return problem_response(
+                    400,
+                    "Query parameters may not contain NUL.",
+                    code="invalid_text",
+                    errors=[
+                        {
+                            "field": key.replace("\x00", ""),
+                            "code": "invalid_text",
+                            "message": "Query parameters may not contain NUL.",
+                        }
+                    ],
+                )
+        return self.get_response(request)
+
+
 class ProblemNotFoundMiddleware:
     """Give unrouted API paths (404, 405 from Django itself) the problem+json shape."""
 

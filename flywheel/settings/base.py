@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "flywheel.core.middleware.FastPathMiddleware",
     "flywheel.core.middleware.BodySizeLimitMiddleware",
+    "flywheel.core.middleware.RequestTextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -161,8 +162,9 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["flywheel.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "flywheel.core.schema.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "flywheel.core.metadata.MinimalMetadata",
     "EXCEPTION_HANDLER": "flywheel.core.errors.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",

@@ -9,10 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.lifecycle import Channel
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 from metrics.jobs import MAX_PERIODS
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
-from metrics.periods import GRANULARITIES, periods_between
+from metrics.periods import GRANULARITIES, count_periods
 from metrics.registry import BY_KEY, PHASES, UNITS
 
 
@@ -87,10 +88,10 @@ class FlywheelKpiSerializer(Serializer):
 
 class FlywheelSerializer(Serializer):
     granularity = serializers.CharField()
-    period_start = serializers.DateField(allow_null=True)
-    period_end = serializers.DateField(allow_null=True)
-    previous_period_start = serializers.DateField(allow_null=True)
-    as_of = serializers.DateTimeField(allow_null=True)
+    period_start = core_fields.DateField(allow_null=True)
+    period_end = core_fields.DateField(allow_null=True)
+    previous_period_start = core_fields.DateField(allow_null=True)
+    as_of = core_fields.DateTimeField(allow_null=True)
     complete = serializers.BooleanField(allow_null=True)
     attract = FlywheelKpiSerializer(many=True)
     engage = FlywheelKpiSerializer(many=True)
@@ -100,13 +101,13 @@ class FlywheelSerializer(Serializer):
 
 class RangeSerializer(Serializer):
     granularity = serializers.ChoiceField(choices=GRANULARITIES)
-    since = serializers.DateField()
-    until = serializers.DateField()
+    since = core_fields.DateField()
+    until = core_fields.DateField()
 
     def validate(self, attrs):
         if attrs["until"] < attrs["since"]:
             raise serializers.ValidationError({"until": ["Must not be before `since`."]})
-        count = len(periods_between(attrs["granularity"], attrs["since"], attrs["until"], "UTC"))
+        count = count_periods(attrs["granularity"], attrs["since"], attrs["until"])
         if count > MAX_PERIODS:
             raise serializers.ValidationError(
                 {"since": [f"At most {MAX_PERIODS} periods per job ({count} asked)."]}
@@ -146,8 +147,8 @@ class CohortSerializer(Serializer):
 class CohortsSerializer(Serializer):
     by = serializers.CharField()
     granularity = serializers.CharField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = core_fields.DateField()
+    period_end = core_fields.DateField()
     cohorts = CohortSerializer(many=True)
 
 

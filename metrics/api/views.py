@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from flywheel.core import timebounds
 from flywheel.core.views import CRUD, READ_ONLY, TenantAPIView, TenantViewSet
 from metrics.api import serializers as s
 from metrics.cohorts import cohorts_cached
@@ -210,9 +211,9 @@ class KpiCohortsView(TenantAPIView):
         tz = self.tenant.timezone
         if raw:
             try:
-                period = period_of(granularity, date.fromisoformat(raw), tz)
-            except ValueError as error:
-                raise ValidationError({"period": ["A date, YYYY-MM-DD."]}) from error
+                period = period_of(granularity, timebounds.parse_bounded_date(raw), tz)
+            except ValueError as error:  # OutOfRange included
+                raise ValidationError({"period": [str(error)]}) from error
         else:
             period = current_period(granularity, timezone.now(), tz)
         data = {

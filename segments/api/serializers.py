@@ -5,7 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from flywheel.core.serializers import ModelSerializer, Serializer
+from flywheel.core.serializers import ModelSerializer, Serializer, WholeValueSerializer
 from segments.calculators import ROGERS_GROUPS, weights_problem
 from segments.models import (
     CustomerSegment,
@@ -19,7 +19,7 @@ from segments.scoring import saved_sizing_table
 COMPONENTS = ("login_frequency", "feature_usage", "support_tickets", "payment_history")
 
 
-class CriterionSerializer(Serializer):
+class CriterionSerializer(WholeValueSerializer):
     key = serializers.SlugField(max_length=50)
     label = serializers.CharField(max_length=100)
     weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"))

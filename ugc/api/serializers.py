@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 from ugc.models import UGCKind, UGCRequest, UGCRule
 from ugc.services.requests import public_url
@@ -84,7 +85,7 @@ class PublicRequestSerializer(Serializer):
     tenant_name = serializers.CharField()
     kind = serializers.ChoiceField(choices=UGCKind.choices)
     prompt = serializers.CharField()
-    due_at = serializers.DateTimeField()
+    due_at = core_fields.DateTimeField()
     status = serializers.CharField()
 
 

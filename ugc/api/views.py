@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from flywheel.core import filters as core_filters
 from flywheel.core.serializers import ProblemSerializer
 from flywheel.core.tenancy import tenant_scope
 from flywheel.core.throttling import AnonRateThrottle
@@ -23,7 +24,7 @@ class UGCRequestFilterSet(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=UGCKind.choices)
     status = filters.MultipleChoiceFilter(choices=UGCStatus.choices)
     trigger = filters.MultipleChoiceFilter(choices=UGCTrigger.choices)
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = core_filters.IdFilter(field_name="customer_id")
 
     class Meta:
         model = UGCRequest

@@ -1,0 +1,87 @@
+"""Serializer fields every API write uses: times inside the accepted window, sized JSON.
+
+`ModelSerializer` (flywheel.core.serializers) maps model date and date-time fields to these;
+plain serializers declare them directly. A test walks every serializer and refuses a writable
+date or date-time field that is not one of them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rest_framework import serializers
+
+from flywheel.core import timebounds
+
+WINDOW_HELP = f"ISO 8601; {timebounds.WINDOW_TEXT}."
+MAX_JSON_BYTES = 16 * 1024
+
+
+class _WindowHelp:
+    def __init__(self, *args, **kwargs):
+        if not kwargs.get("read_only"):
+            help_text = kwargs.get("help_text")
+            kwargs["help_text"] = f"{help_text} {WINDOW_HELP}" if help_text else WINDOW_HELP
+        super().__init__(*args, **kwargs)
+
+
+class DateTimeField(_WindowHelp, serializers.DateTimeField):
+    """A date-time in the accepted window (400 `out_of_range` otherwise)."""
+
+    default_error_messages = {"out_of_range": "Times must lie " + timebounds.WINDOW_TEXT + "."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                timebounds.parse_bounded_datetime(value)
+            except timebounds.OutOfRange as error:
+                raise serializers.ValidationError(str(error), code="out_of_range") from error
+            except ValueError:
+                pass  # DRF's own message for a malformed value
+        parsed = super().to_internal_value(value)
+        try:
+            return timebounds.check_datetime(parsed)
+        except timebounds.OutOfRange as error:
+            raise serializers.ValidationError(str(error), code="out_of_range") from error
+
+
+class DateField(_WindowHelp, serializers.DateField):
+    """A date in the accepted window (400 `out_of_range` otherwise)."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        try:
+            return timebounds.check_date(parsed)
+        except timebounds.OutOfRange as error:
+            raise serializers.ValidationError(str(error), code="out_of_range") from error
+
+
+def json_size(value) -> int:
+    """Bytes of `value` as compact UTF-8 JSON (what is stored)."""
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def check_json_size(value, *, limit: int = MAX_JSON_BYTES) -> None:
+    """ValidationError when `value` takes more than `limit` bytes as JSON."""
+    if json_size(value) > limit:
+        raise serializers.ValidationError(f"At most {limit // 1024} KiB as JSON.", code="too_large")
+
+
+class JSONObjectField(serializers.JSONField):
+    """A JSON object (not a list or scalar) of at most 16 KiB."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("A JSON object is required.", code="not_an_object")
+        check_json_size(value)
+        return value
+
+
+class SizedJSONField(serializers.JSONField):
+    """Any JSON value of at most 16 KiB (model JSON fields map to this)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        check_json_size(value)
+        return value
