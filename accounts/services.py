@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
@@ -14,9 +15,9 @@ from rest_framework.exceptions import ValidationError
 from accounts import keys
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
 from accounts.roles import Role
-from accounts.scopes import ALL_SCOPES
+from accounts.scopes import ALL_SCOPES, TOKEN_SCOPES
 from flywheel.core import events as domain_events
-from flywheel.core.errors import ApplicationError, ConflictError
+from flywheel.core.errors import ApplicationError, ConflictError, ForbiddenError
 from flywheel.core.tenancy import tenant_scope
 
 
@@ -129,13 +130,39 @@ def membership_remove(*, membership: Membership) -> None:
     membership.delete()
 
 
-def _validated_scopes(scopes: list[str] | None) -> list[str]:
-    if scopes is None:
-        return list(ALL_SCOPES)
-    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+def _check_expiry(expires_at: datetime | None) -> None:
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(
+            {"expires_at": ["Must lie in the future."]}, code="expired_at_creation"
+        )
+
+
+class ScopeEscalationError(ForbiddenError):
+    default_code = "scope_escalation"
+
+
+def scopes_to_grant(
+    *,
+    requested: list[str] | None,
+    held: Iterable[str] | None,
+    grantable: tuple[str, ...] = ALL_SCOPES,
+) -> list[str]:
+    """The scopes a new credential gets: what was asked (default: every scope in `grantable`
+    except `tenants:create`) limited to what the creating credential `held` (None: a session,
+    which holds all). Asking for a scope the creator lacks is a 403: no credential ever makes
+    one with more rights than its own."""
+    held_set = set(TOKEN_SCOPES if held is None else held)
+    if requested is None:
+        return sorted(scope for scope in ALL_SCOPES if scope in held_set)
+    unknown = sorted(set(requested) - set(grantable))
     if unknown:
         raise UnknownScopeError(f"Unknown scopes: {', '.join(unknown)}.")
-    return sorted(set(scopes))
+    beyond = sorted(set(requested) - held_set)
+    if beyond:
+        raise ScopeEscalationError(
+            f"Your credential lacks {', '.join(beyond)}; a new credential gets at most yours."
+        )
+    return sorted(set(requested))
 
 
 def api_key_create(
@@ -145,13 +172,18 @@ def api_key_create(
     created_by: User | None,
     scopes: list[str] | None = None,
     expires_at: datetime | None = None,
+    held_scopes: Iterable[str] | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key for `tenant`; returns it with the plaintext secret, which is never stored."""
+    """A new key for `tenant`; returns it with the plaintext secret, which is never stored.
+
+    `held_scopes` are the creating credential's (None for a session): the key gets at most
+    those (ScopeEscalationError otherwise). `expires_at` must lie in the future."""
+    _check_expiry(expires_at)
     secret = keys.generate(keys.API_KEY_PREFIX)
     api_key = ApiKey.all_tenants.create(
         tenant=tenant,
         name=name,
-        scopes=_validated_scopes(scopes),
+        scopes=scopes_to_grant(requested=scopes, held=held_scopes),
         prefix=keys.visible_prefix(secret, keys.API_KEY_PREFIX),
         key_hash=keys.hash_secret(secret),
         created_by=created_by,
@@ -166,13 +198,18 @@ def personal_token_create(
     name: str,
     scopes: list[str] | None = None,
     expires_at: datetime | None = None,
+    held_scopes: Iterable[str] | None = None,
 ) -> tuple[PersonalToken, str]:
-    """A new token acting as `user`; returns it with the plaintext secret (shown once)."""
+    """A new token acting as `user`; returns it with the plaintext secret (shown once).
+
+    Scopes as for API keys (at most the creating token's), plus `tenants:create` when asked
+    for by name."""
+    _check_expiry(expires_at)
     secret = keys.generate(keys.PERSONAL_TOKEN_PREFIX)
     token = PersonalToken.objects.create(
         user=user,
         name=name,
-        scopes=_validated_scopes(scopes),
+        scopes=scopes_to_grant(requested=scopes, held=held_scopes, grantable=TOKEN_SCOPES),
         prefix=keys.visible_prefix(secret, keys.PERSONAL_TOKEN_PREFIX),
         key_hash=keys.hash_secret(secret),
         expires_at=expires_at,

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
 from accounts.roles import Role
-from accounts.scopes import ALL_SCOPES
+from accounts.scopes import ALL_SCOPES, TOKEN_SCOPES
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 
@@ -96,11 +96,31 @@ class MemberUpdateSerializer(Serializer):
 
 
 class CredentialCreateSerializer(Serializer):
+    """A new API key: at most the creating credential's scopes (default: all of those)."""
+
     name = serializers.CharField(max_length=100)
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=ALL_SCOPES), required=False, allow_empty=False
+        child=serializers.ChoiceField(choices=ALL_SCOPES),
+        required=False,
+        allow_empty=False,
+        help_text="Default: every read and write scope your own credential holds. Asking for "
+        "one it lacks is 403.",
     )
-    expires_at = core_fields.DateTimeField(required=False, allow_null=True)
+    expires_at = core_fields.DateTimeField(
+        required=False, allow_null=True, help_text="In the future; null: never expires."
+    )
+
+
+class PersonalTokenCreateSerializer(CredentialCreateSerializer):
+    """A new personal token; `tenants:create` only when named."""
+
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TOKEN_SCOPES),
+        required=False,
+        allow_empty=False,
+        help_text="Default: every read and write scope your own credential holds (never "
+        "`tenants:create`, which must be named). Asking for one it lacks is 403.",
+    )
 
 
 class _CredentialSerializer(ModelSerializer):

@@ -12,8 +12,16 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.models import ApiKey, Membership, PersonalToken
 from accounts.roles import Role
+from accounts.scopes import TENANTS_CREATE
 from flywheel.core.throttling import AnonRateThrottle
 from flywheel.core.views import ApiView, ApiViewMixin, TenantAPIView, TenantViewSet
+
+
+def held_scopes(request) -> list[str] | None:
+    """The scopes of the request's credential; None for a session (a person holds all)."""
+    if isinstance(request.auth, (ApiKey, PersonalToken)):
+        return list(request.auth.scopes)
+    return None
 
 
 class IsPerson(IsAuthenticated):
@@ -88,7 +96,8 @@ class MeView(ApiView):
 
 @extend_schema_view(
     create=extend_schema(
-        request=s.CredentialCreateSerializer, responses={201: s.PersonalTokenCreatedSerializer}
+        request=s.PersonalTokenCreateSerializer,
+        responses={201: s.PersonalTokenCreatedSerializer},
     ),
     destroy=extend_schema(description="Revoke the token (it stays listed as revoked)."),
 )
@@ -110,10 +119,10 @@ class PersonalTokenViewSet(
         return selectors.personal_token_list(user=self.request.user)
 
     def create(self, request):
-        serializer = s.CredentialCreateSerializer(data=request.data)
+        serializer = s.PersonalTokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, secret = services.personal_token_create(
-            user=request.user, **serializer.validated_data
+            user=request.user, held_scopes=held_scopes(request), **serializer.validated_data
         )
         token.token = secret
         return Response(
@@ -145,6 +154,8 @@ class TenantListCreateView(ApiView):
     def post(self, request):
         if isinstance(request.auth, ApiKey):
             raise PermissionDenied("API keys cannot create tenants.")
+        if isinstance(request.auth, PersonalToken) and not request.auth.has_scope(TENANTS_CREATE):
+            raise PermissionDenied(f"This token lacks the `{TENANTS_CREATE}` scope.")
         serializer = s.TenantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         tenant = services.tenant_create(owner=request.user, **serializer.validated_data)
@@ -246,7 +257,10 @@ class ApiKeyViewSet(
         serializer = s.CredentialCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         api_key, secret = services.api_key_create(
-            tenant=self.tenant, created_by=request.user, **serializer.validated_data
+            tenant=self.tenant,
+            created_by=request.user,
+            held_scopes=held_scopes(request),
+            **serializer.validated_data,
         )
         api_key.key = secret
         return Response(s.ApiKeyCreatedSerializer(api_key).data, status=status.HTTP_201_CREATED)

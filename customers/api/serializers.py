@@ -210,7 +210,11 @@ class EventInSerializer(Serializer):
 
 class EventBulkRequestSerializer(Serializer):
     events = EventInSerializer(many=True, help_text="At most 1,000.")
-    create_missing_customers = serializers.BooleanField(default=False)
+    create_missing_customers = serializers.BooleanField(
+        default=False,
+        help_text="Create a lead for an unknown `customer_external_id` (a key or token then "
+        "also needs `customers:write`).",
+    )
 
 
 class EventBulkResultSerializer(Serializer):

@@ -183,6 +183,8 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         create_missing = request.data.get("create_missing_customers", False)
         if not isinstance(create_missing, bool):
             raise ValidationError({"create_missing_customers": ["Must be a boolean."]})
+        if create_missing:
+            self.require_scope("customers", write=True)
         result = services.events_ingest(
             tenant=self.tenant,
             items=items,

@@ -30,6 +30,14 @@ class ApplicationError(exceptions.APIException):
     default_code = "application_error"
 
 
+class ForbiddenError(ApplicationError):
+    """The caller's credential does not hold the rights this would need (403)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "Your credential does not allow this."
+    default_code = "permission_denied"
+
+
 class ConflictError(ApplicationError):
     """The resource's current state does not allow this (e.g. an invalid transition)."""
 

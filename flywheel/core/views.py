@@ -16,7 +16,7 @@ from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from accounts.models import ApiKey, Membership, Tenant
+from accounts.models import ApiKey, Membership, PersonalToken, Tenant
 from accounts.roles import Role
 from flywheel.core import idempotency
 from flywheel.core.permissions import HasTenantAccess
@@ -131,6 +131,16 @@ class TenantScopedMixin(ApiViewMixin):
         context = super().get_serializer_context()
         context["tenant"] = getattr(self, "tenant", None)
         return context
+
+    def require_scope(self, area: str, *, write: bool) -> None:
+        """403 unless the request's key or token also holds `area`'s scope: for a request
+        that reaches into a second area (e.g. events that create customers)."""
+        from accounts.scopes import scope_for
+
+        credential = self.request.auth
+        scope = scope_for(area, write=write)
+        if isinstance(credential, (ApiKey, PersonalToken)) and not credential.has_scope(scope):
+            raise exceptions.PermissionDenied(f"This also needs the `{scope}` scope.")
 
 
 class TenantGenericMixin(TenantScopedMixin):
