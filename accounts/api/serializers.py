@@ -151,7 +151,12 @@ class ApiKeySerializer(_CredentialSerializer):
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
-    key = serializers.CharField(read_only=True, help_text="The secret; shown this once only.")
+    key = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The secret, shown this once only; null when an `Idempotency-Key` replay "
+        "answers (the secret is never stored).",
+    )
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
@@ -164,7 +169,12 @@ class PersonalTokenSerializer(_CredentialSerializer):
 
 
 class PersonalTokenCreatedSerializer(PersonalTokenSerializer):
-    token = serializers.CharField(read_only=True, help_text="The secret; shown this once only.")
+    token = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The secret, shown this once only; null when an `Idempotency-Key` replay "
+        "answers (the secret is never stored).",
+    )
 
     class Meta(PersonalTokenSerializer.Meta):
         fields = [*PersonalTokenSerializer.Meta.fields, "token"]

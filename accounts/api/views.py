@@ -113,6 +113,7 @@ class PersonalTokenViewSet(
 
     serializer_class = s.PersonalTokenSerializer
     permission_classes = [IsPerson]
+    secret_fields = ("token",)
     queryset = PersonalToken.objects.none()  # schema only; get_queryset is per user
 
     def get_queryset(self):
@@ -245,6 +246,7 @@ class ApiKeyViewSet(
 
     model = ApiKey
     serializer_class = s.ApiKeySerializer
+    secret_fields = ("key",)
     scope_area = "tenant"
     read_role = Role.ADMIN
     write_role = Role.ADMIN

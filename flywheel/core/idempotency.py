@@ -1,5 +1,8 @@
 """`Idempotency-Key` on POST: a replay within 24 h returns the first response.
 
+A view's `secret_fields` (e.g. `key` of a new API key) are stored as null and so answered as
+null on a replay: plaintext secrets are shown once and kept nowhere.
+
 The first request inserts a pending record (unique per credential and key) before it runs, so
 two concurrent requests with one key cannot both execute: the second gets 409. A different
 body (or path) under a used key is refused with 422. Only successful (2xx) responses are kept;
@@ -82,10 +85,23 @@ def begin(request) -> IdempotencyRecord | None:
     raise IdempotentReplay(record)
 
 
-def complete(record: IdempotencyRecord, response: Response) -> None:
-    """Keep a successful response for replays; release the key otherwise."""
+def redact(body, secret_fields: tuple[str, ...]):
+    """`body` with each secret field set to null: what a replay answers instead."""
+    if isinstance(body, dict):
+        return {key: (None if key in secret_fields else value) for key, value in body.items()}
+    return body
+
+
+def complete(
+    record: IdempotencyRecord, response: Response, *, secret_fields: tuple[str, ...] = ()
+) -> None:
+    """Keep a successful response for replays; release the key otherwise.
+
+    Secrets shown once (a new API key, token or signing secret) are never stored: the kept
+    body has them as null, so a replay answers the same resource without the secret.
+    """
     if 200 <= response.status_code < 300:
-        body = json.loads(response.rendered_content or b"null")
+        body = redact(json.loads(response.rendered_content or b"null"), secret_fields)
         IdempotencyRecord.objects.filter(pk=record.pk).update(
             status_code=response.status_code, response_body=body
         )

@@ -24,9 +24,14 @@ from flywheel.core.tenancy import TenantOwnedModel, reset_current_tenant, set_cu
 
 
 class ApiViewMixin:
-    """Conventions of every authenticated API view: idempotent POSTs, cleanup on exit."""
+    """Conventions of every authenticated API view: idempotent POSTs, cleanup on exit.
+
+    `secret_fields`: response fields holding a secret shown once; an idempotent replay
+    answers them as null (they are never stored).
+    """
 
     _idempotency_record = None
+    secret_fields: tuple[str, ...] = ()
 
     def initial(self, request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -40,7 +45,9 @@ class ApiViewMixin:
     def finalize_response(self, request, response, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self._idempotency_record is not None:
-            idempotency.complete(self._idempotency_record, response)
+            idempotency.complete(
+                self._idempotency_record, response, secret_fields=self.secret_fields
+            )
             self._idempotency_record = None
         return response
 
