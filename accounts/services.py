@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -56,10 +57,15 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
         raise EmailTakenError() from exc
 
 
-def _unique_slug(name: str) -> str:
+def _free_slug(name: str) -> str:
     base = slugify(name)[:50] or "tenant"
+    taken = set(
+        Tenant.objects.filter(slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$").values_list(
+            "slug", flat=True
+        )
+    )
     slug, counter = base, 2
-    while Tenant.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
 
@@ -67,21 +73,26 @@ def _unique_slug(name: str) -> str:
 def tenant_create(*, owner: User, name: str, slug: str | None = None, **settings) -> Tenant:
     """Create a tenant with `owner` as its first owner. The slug is derived when not given.
 
+    A derived slug is the name's, with `-2`, `-3`... when taken, also under concurrent
+    creates (a lost race tries the next free one); a given slug that is taken is 400.
     Records `tenant.created` (other apps set up their defaults, e.g. UGC rules)."""
     if slug and Tenant.objects.filter(slug=slug).exists():
         raise SlugTakenError()
-    try:
-        with transaction.atomic():
-            tenant = Tenant(name=name, slug=slug or _unique_slug(name), **settings)
-            tenant.full_clean()
-            tenant.save()
-            Membership.all_tenants.create(tenant=tenant, user=owner, role=Role.OWNER)
-            domain_events.record(
-                tenant, "tenant.created", {"tenant_id": tenant.pk, "slug": tenant.slug}
-            )
-    except IntegrityError as exc:
-        raise SlugTakenError() from exc
-    return tenant
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                tenant = Tenant(name=name, slug=slug or _free_slug(name), **settings)
+                tenant.full_clean(validate_unique=False)  # the database decides
+                tenant.save()
+                Membership.all_tenants.create(tenant=tenant, user=owner, role=Role.OWNER)
+                domain_events.record(
+                    tenant, "tenant.created", {"tenant_id": tenant.pk, "slug": tenant.slug}
+                )
+            return tenant
+        except IntegrityError as exc:
+            if slug:
+                raise SlugTakenError() from exc
+    raise ConflictError("Too many tenants are being created with this name; retry.")
 
 
 def tenant_update(*, tenant: Tenant, **changes) -> Tenant:
@@ -101,7 +112,11 @@ def membership_add(*, tenant: Tenant, email: str, role: str) -> Membership:
     with tenant_scope(tenant):
         if Membership.objects.filter(user=user).exists():
             raise ConflictError("This user is a member already.", code="already_member")
-        return Membership.objects.create(tenant=tenant, user=user, role=role)
+        try:
+            with transaction.atomic():
+                return Membership.objects.create(tenant=tenant, user=user, role=role)
+        except IntegrityError as exc:  # added concurrently
+            raise ConflictError("This user is a member already.", code="already_member") from exc
 
 
 def _owners_left_without(membership: Membership) -> int:

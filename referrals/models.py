@@ -79,6 +79,13 @@ class ReferralLink(TenantOwnedModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "referrer", "program"],
+                condition=Q(active=True),
+                name="link_one_active_per_program",
+            ),
+        ]
         indexes = [
             models.Index(fields=["tenant", "referrer", "program"], name="link_tenant_referrer"),
         ]
@@ -101,6 +108,7 @@ class Click(TenantOwnedModel):
     class Meta:
         indexes = [
             models.Index(fields=["link", "visitor_id", "occurred_at"], name="click_link_visitor"),
+            models.Index(fields=["link", "ip_hash", "occurred_at"], name="click_link_address"),
             models.Index(fields=["tenant", "occurred_at"], name="click_tenant_time"),
         ]
 

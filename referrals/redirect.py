@@ -1,21 +1,26 @@
 """The public referral redirect `/r/<code>`: count the click, set cookies, 302 to the landing.
 
-Hot path: one indexed read (the link with its program) and one INSERT whose counted flag is
-decided inside the statement (known bots and the same visitor within 24 h are not counted).
+Hot path: a cache increment (the per-address limit), one indexed read (the link with its
+program) and one INSERT whose counted flag is decided inside the statement (known bots, and
+the same visitor or the same address and user agent within 24 h, are not counted).
 No DRF, no session, no tenant scope: the code is globally unique.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from flywheel.core.client_ip import client_ip
 from flywheel.core.privacy import hash_ip
 from referrals.fraud import is_bot
 from referrals.models import Click, ReferralLink, ReferralProgram
@@ -25,6 +30,7 @@ REFERRAL_COOKIE = "fw_ref"
 REPEAT_WINDOW = timedelta(hours=24)
 ONE_YEAR = 365 * 24 * 3600
 
+_TOO_MANY = "<!doctype html><title>Slow down</title><h1>Too many requests; try again soon.</h1>"
 _NOT_FOUND = (
     "<!doctype html><title>Link not found</title>"
     "<h1>This referral link does not exist or has ended.</h1>"
@@ -52,13 +58,17 @@ def _execute(sql: str, params: list, *, fetch: bool = False):
 
 
 def _insert_click(link_id, tenant_id, now, ip_hash, user_agent, visitor_id, bot) -> None:
+    """Store the click; it counts unless a bot or a repeat: the same visitor cookie, or the
+    same address and user agent (the cookie is the client's to forge or drop), within 24 h."""
     table = connection.ops.quote_name(Click._meta.db_table)
     ops = connection.ops
     since = ops.adapt_datetimefield_value(now - REPEAT_WINDOW)
     at = ops.adapt_datetimefield_value(now)
     _execute(
         f"WITH seen AS (SELECT EXISTS (SELECT 1 FROM {table} WHERE link_id = %s "
-        f"AND visitor_id = %s AND counted AND occurred_at > %s) AS is_repeat) "
+        f"AND visitor_id = %s AND counted AND occurred_at > %s) OR EXISTS (SELECT 1 "
+        f"FROM {table} WHERE link_id = %s AND ip_hash = %s AND user_agent = %s AND counted "
+        f"AND occurred_at > %s) AS is_repeat) "
         f"INSERT INTO {table} (tenant_id, link_id, occurred_at, ip_hash, user_agent, "
         f"visitor_id, counted, reason) "
         f"SELECT %s, %s, %s, %s, %s, %s, "
@@ -67,6 +77,10 @@ def _insert_click(link_id, tenant_id, now, ip_hash, user_agent, visitor_id, bot)
         [
             link_id,
             visitor_id,
+            since,
+            link_id,
+            ip_hash,
+            user_agent,
             since,
             tenant_id,
             link_id,
@@ -96,22 +110,54 @@ def _read_link(code: str) -> tuple | None:
     )
 
 
-@require_GET
+def _rate_limited(address: str) -> int | None:
+    """Seconds to wait when `address` used up its redirects of this minute, else None.
+
+    A fixed one-minute window per client address in the cache (generous: a person clicks a
+    few links; a script inflating clicks or probing codes gets 429)."""
+    limit = _per_minute(settings.THROTTLE_RATES["redirect"])
+    window = int(time.time() // 60)
+    key = f"throttle:redirect:{address}:{window}"
+    cache.add(key, 0, timeout=61)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        return None
+    return 60 - int(time.time()) % 60 if used > limit else None
+
+
+def _per_minute(rate: str) -> int:
+    count, _, unit = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit[:1] or "m"]
+    return max(1, int(int(count) * 60 / seconds))
+
+
+@require_safe
 def referral_redirect(request, code: str):
-    """302 to the program's landing page with `ref=<code>`; unknown or ended code: 404 page."""
+    """302 to the program's landing page with `ref=<code>`; unknown or ended code: 404 page.
+
+    HEAD answers the same without counting a click; each client address may follow
+    `THROTTLE_REDIRECT_RATE` redirects (default 600 a minute), then 429 with Retry-After."""
+    address = client_ip(request)
+    wait = _rate_limited(address)
+    if wait is not None:
+        response = HttpResponse(_TOO_MANY, status=429, content_type="text/html")
+        response["Retry-After"] = str(wait)
+        return response
     row = _read_link(code)
     if row is None or not (row[2] and row[3]):
         return HttpResponse(_NOT_FOUND, status=404, content_type="text/html")
     link_id, tenant_id, _, _, landing_url, window_days = row
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
-    ip_hash = hash_ip(tenant_id, request.META.get("REMOTE_ADDR"))
+    ip_hash = hash_ip(tenant_id, address)
     visitor_id = (
         request.COOKIES.get(VISITOR_COOKIE, "")[:64]
         or hashlib.sha256(f"{ip_hash}|{user_agent}".encode()).hexdigest()[:32]
     )
-    _insert_click(
-        link_id, tenant_id, timezone.now(), ip_hash, user_agent, visitor_id, is_bot(user_agent)
-    )
+    if request.method == "GET":  # HEAD (link checkers, previews) is not a click
+        _insert_click(
+            link_id, tenant_id, timezone.now(), ip_hash, user_agent, visitor_id, is_bot(user_agent)
+        )
     response = HttpResponseRedirect(with_ref(landing_url, code))
     response.set_cookie(
         REFERRAL_COOKIE,

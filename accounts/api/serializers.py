@@ -14,6 +14,10 @@ class CredentialsSerializer(Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
 
 
+class CsrfSerializer(Serializer):
+    csrf_token = serializers.CharField(help_text="Send as the `X-CSRFToken` header.")
+
+
 class RegisterSerializer(CredentialsSerializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
 

@@ -9,6 +9,7 @@ token_router = SimpleRouter(trailing_slash=True)
 token_router.register("auth/tokens", views.PersonalTokenViewSet, basename="personal-token")
 
 urlpatterns = [
+    path("auth/csrf", views.CsrfView.as_view(), name="auth-csrf"),
     path("auth/register", views.RegisterView.as_view(), name="auth-register"),
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),

@@ -1,14 +1,16 @@
 """REST adapters of accounts: auth, personal tokens, tenants, members and API keys."""
 
 from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import CSRFCheck
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from accounts import selectors, services
+from accounts import login_limits, selectors, services
 from accounts.api import serializers as s
 from accounts.models import ApiKey, Membership, PersonalToken
 from accounts.roles import Role
@@ -33,14 +35,41 @@ class IsPerson(IsAuthenticated):
         return super().has_permission(request, view) and not isinstance(request.auth, ApiKey)
 
 
+def enforce_csrf(request) -> None:
+    """403 unless the request passes Django's CSRF check (token and origin).
+
+    Login and registration start a session, so a foreign page must not be able to log a
+    visitor's browser into an account of its choosing (login CSRF). First GET `auth/csrf`.
+    """
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request._request)
+    reason = check.process_view(request._request, None, (), {})
+    if reason:
+        raise PermissionDenied(f"CSRF check failed: {reason} (GET /api/v1/auth/csrf first).")
+
+
+@extend_schema(tags=["auth"], request=None, responses={200: s.CsrfSerializer})
+class CsrfView(ApiView):
+    """A CSRF token (also set as the `csrftoken` cookie) to send as `X-CSRFToken` with
+    `auth/login` and `auth/register`."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+    def get(self, request):
+        return Response({"csrf_token": get_token(request._request)})
+
+
 @extend_schema(tags=["auth"], request=s.RegisterSerializer, responses={201: s.MeSerializer})
 class RegisterView(ApiView):
-    """Create a user account and log it in (session)."""
+    """Create a user account and log it in (session); needs the CSRF token."""
 
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
     def post(self, request):
+        enforce_csrf(request)
         serializer = s.RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(**serializer.validated_data)
@@ -50,7 +79,10 @@ class RegisterView(ApiView):
 
 @extend_schema(tags=["auth"], request=s.CredentialsSerializer, responses={200: s.MeSerializer})
 class LoginView(ApiView):
-    """Log in with email and password; answers the user and sets the session cookie."""
+    """Log in with email and password; answers the user and sets the session cookie.
+
+    Needs the CSRF token (`auth/csrf`). Besides the per-address limit, an account is locked
+    for a while after too many failed attempts (429)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -60,15 +92,16 @@ class LoginView(ApiView):
         return 'Bearer realm="flywheel"'  # so a failed login is 401, not 403
 
     def post(self, request):
+        enforce_csrf(request)
         serializer = s.CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            username=serializer.validated_data["email"].lower(),
-            password=serializer.validated_data["password"],
-        )
+        email = serializer.validated_data["email"].lower()
+        login_limits.check(email)
+        user = authenticate(request, username=email, password=serializer.validated_data["password"])
         if user is None:
+            login_limits.record_failure(email)
             raise AuthenticationFailed("Wrong email or password.", code="invalid_login")
+        login_limits.clear(email)
         login(request, user)
         return Response(s.MeSerializer(user).data)
 

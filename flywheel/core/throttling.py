@@ -6,6 +6,8 @@ Rates come from `settings.THROTTLE_RATES` on every request, so they follow the e
 from django.conf import settings
 from rest_framework import throttling
 
+from flywheel.core.client_ip import client_ip
+
 
 class _SettingsRateThrottle(throttling.SimpleRateThrottle):
     def get_rate(self):
@@ -44,4 +46,4 @@ class AnonRateThrottle(_SettingsRateThrottle):
     scope = "anon"
 
     def get_cache_key(self, request, view):
-        return f"throttle:anon:{self.get_ident(request)}"
+        return f"throttle:anon:{client_ip(request)}"

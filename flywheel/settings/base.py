@@ -136,13 +136,20 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default, so
+# the header is ignored unless the deployment says which proxy writes it (core.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Requests per window; DRF rate syntax ("1200/min"). Read per request, so tests can override.
 THROTTLE_RATES = {
     "api_key": env("THROTTLE_API_KEY_RATE", default="1200/min"),
     "user": env("THROTTLE_USER_RATE", default="1200/min"),
     "anon": env("THROTTLE_ANON_RATE", default="120/min"),
+    "redirect": env("THROTTLE_REDIRECT_RATE", default="600/min"),
 }
+# Failed logins per account (email) in a window, beside the per-address limit ("anon").
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 
 REST_FRAMEWORK = {

@@ -73,7 +73,7 @@ class ReferralLinkCreateSerializer(ModelSerializer):
     force_new = serializers.BooleanField(
         default=False,
         write_only=True,
-        help_text="Create another link even if the referrer has an active one.",
+        help_text="Replace the referrer's active link with a new code (the old one stops).",
     )
 
     class Meta:

@@ -39,28 +39,37 @@ def program_save(*, program: ReferralProgram, data: dict[str, Any]) -> ReferralP
     return program
 
 
+def _active_link(program: ReferralProgram, referrer) -> ReferralLink | None:
+    return ReferralLink.objects.filter(program=program, referrer=referrer, active=True).first()
+
+
 def referral_link_create(
     *, tenant, program: ReferralProgram, referrer, force_new: bool = False
 ) -> tuple[ReferralLink, bool]:
-    """The referrer's active link into `program`, created if missing (or `force_new`).
+    """The referrer's one active link into `program`, created if missing.
 
-    Returns (link, created). Codes are random; a collision is retried with a new code.
+    Returns (link, created). `force_new` replaces it: the current link is deactivated and a
+    new code made (e.g. after a code leaked). At most one link per referrer and program is
+    active (a constraint), so concurrent requests end with one link: a request that loses
+    the race answers the winner's link. A code collision is retried with a new code.
     """
-    if not force_new:
-        existing = ReferralLink.objects.filter(program=program, referrer=referrer, active=True)
-        link = existing.order_by("id").first()
-        if link is not None:
-            return link, False
     for _ in range(5):
+        if not force_new and (link := _active_link(program, referrer)) is not None:
+            return link, False
         try:
             with transaction.atomic():
+                if force_new:
+                    ReferralLink.objects.filter(
+                        program=program, referrer=referrer, active=True
+                    ).update(active=False)
                 link = ReferralLink.objects.create(
                     tenant=tenant, program=program, referrer=referrer, code=new_code()
                 )
             return link, True
-        except IntegrityError:  # a code collision: astronomically rare, try another
+        except IntegrityError:  # another request made the active link, or a code collision
+            force_new = False
             continue
-    raise RuntimeError("Could not find a free referral code.")
+    raise RuntimeError("Could not create a referral link.")
 
 
 def referral_invite(*, tenant, customer, reason: str) -> ReferralLink | None:

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "field"), [("auth/tokens/", "token"), ("tenants/{slug}/api-keys/", "key")]
 )
-def test_an_idempotent_replay_answers_without_the_secret_and_nothing_stores_it(
-    tenant, path, field
-):
+def test_an_idempotent_replay_answers_without_the_secret_and_nothing_stores_it(tenant, path, field):
     # given
     client = client_for_user(MembershipFactory(tenant=tenant, role=Role.OWNER).user)
     url = f"/api/v1/{path.format(slug=tenant.slug)}"

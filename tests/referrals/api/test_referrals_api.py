@@ -21,7 +21,7 @@ def admin(member_client):
     return client
 
 
-def test_a_referrer_has_one_active_link_per_program_unless_asked(tenant, admin):
+def test_a_referrer_has_one_active_link_per_program_and_force_new_replaces_it(tenant, admin):
     # given
     program = ReferralProgramFactory(tenant=tenant)
     referrer = CustomerFactory(tenant=tenant)
@@ -34,6 +34,8 @@ def test_a_referrer_has_one_active_link_per_program_unless_asked(tenant, admin):
     # then
     assert (first.status_code, again.status_code, forced.status_code) == (201, 200, 201)
     assert first.json()["code"] == again.json()["code"] != forced.json()["code"]
+    listed = admin.get(url, {"active": "true"}).json()["results"]
+    assert [link["code"] for link in listed] == [forced.json()["code"]]
 
 
 def test_a_referrer_of_another_tenant_in_the_body_is_400(tenant, admin):
