@@ -15,6 +15,7 @@ from typing import Any
 from customers.lifecycle import CLOCK_SKEW
 from customers.models import EventKind
 from flywheel.core import timebounds
+from flywheel.core.validators import MAX_JSON_BYTES, json_size
 
 FIELDS = frozenset(
     {"id", "customer", "customer_external_id", "kind", "occurred_at", "value", "properties"}
@@ -160,6 +161,9 @@ def clean_event(raw: Any, *, now: datetime) -> tuple[CleanEvent | None, list[dic
         properties = {}
     if not isinstance(properties, dict):
         errors.add("properties", "invalid", "Properties are a JSON object.")
+        properties = {}
+    elif json_size(properties) > MAX_JSON_BYTES:
+        errors.add("properties", "too_large", f"At most {MAX_JSON_BYTES // 1024} KiB as JSON.")
         properties = {}
     if isinstance(kind, str) and kind in KINDS:
         _check_kind(kind, value, properties, errors)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from customers.lifecycle import PHASE_OF_STAGE, Channel, Stage
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import NON_NEGATIVE
 
 
 class HealthBand(models.TextChoices):
@@ -36,7 +37,7 @@ class Customer(TenantOwnedModel):
     )
     became_customer_at = models.DateTimeField(null=True, blank=True)
     churned_at = models.DateTimeField(null=True, blank=True)
-    mrr = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    mrr = models.DecimalField(max_digits=14, decimal_places=2, default=0, validators=[NON_NEGATIVE])
     mrr_at = models.DateTimeField(
         null=True, blank=True, help_text="When the latest `subscription` event set `mrr`."
     )

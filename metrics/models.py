@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import NON_NEGATIVE
 
 
 class Granularity(models.TextChoices):
@@ -54,7 +55,7 @@ class AcquisitionSpend(TenantOwnedModel):
     period_start = models.DateField()
     period_end = models.DateField(help_text="Inclusive.")
     channel = models.CharField(max_length=20)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[NON_NEGATIVE])
     note = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 

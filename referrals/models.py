@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import DAYS, WEB_URL
 
 
 class RewardKind(models.TextChoices):
@@ -29,7 +30,7 @@ class ReferralProgram(TenantOwnedModel):
     """A double-sided referral program of a tenant; rewards are in the tenant's currency."""
 
     name = models.CharField(max_length=200)
-    landing_url = models.URLField(max_length=500)
+    landing_url = models.URLField(max_length=500, validators=[WEB_URL])
     active = models.BooleanField(default=True)
     is_default = models.BooleanField(
         default=False, help_text="Promoters are invited to this program automatically."
@@ -49,10 +50,10 @@ class ReferralProgram(TenantOwnedModel):
         max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     attribution_window_days = models.PositiveIntegerField(
-        default=30, validators=[MinValueValidator(1)]
+        default=30, validators=[MinValueValidator(1), *DAYS]
     )
     max_rewards_per_referrer = models.PositiveIntegerField(null=True, blank=True)
-    holding_days = models.PositiveIntegerField(default=14)
+    holding_days = models.PositiveIntegerField(default=14, validators=DAYS)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

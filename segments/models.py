@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from customers.models import HealthBand
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import NON_NEGATIVE
 
 
 class ScoringModel(TenantOwnedModel):
@@ -52,7 +53,7 @@ class MarketSizing(TenantOwnedModel):
 
     name = models.CharField(max_length=200)
     market_customers = models.PositiveIntegerField()
-    average_arr = models.DecimalField(max_digits=14, decimal_places=2)
+    average_arr = models.DecimalField(max_digits=14, decimal_places=2, validators=[NON_NEGATIVE])
     groups = models.JSONField(help_text="[[key, percent], ...]; Rogers' five by default.")
     targeted_groups = models.JSONField()
     market_shares = models.JSONField(help_text="Percents, e.g. [25, 50, 70].")

@@ -25,6 +25,23 @@ def _filterset(filters: dict) -> CustomerFilterSet:
     return CustomerFilterSet(data=data, queryset=Customer.objects.all())
 
 
+MAX_FILTER_VALUES = 50
+MAX_FILTER_TEXT = 256
+
+
+def _bound(value) -> str | None:
+    """Why a filter value is not a scalar or a short list of them, else None."""
+    values = value if isinstance(value, list) else [value]
+    if len(values) > MAX_FILTER_VALUES:
+        return f"At most {MAX_FILTER_VALUES} values."
+    for item in values:
+        if isinstance(item, (dict, list)):
+            return "A text, number or boolean, or a list of them."
+        if isinstance(item, str) and len(item) > MAX_FILTER_TEXT:
+            return f"At most {MAX_FILTER_TEXT} characters."
+    return None
+
+
 def customer_segment_problem(filters) -> dict | None:
     """Field errors of a saved filter (unknown keys, invalid values), or None."""
     if not isinstance(filters, dict):
@@ -33,6 +50,9 @@ def customer_segment_problem(filters) -> dict | None:
     unknown = sorted(set(filters) - allowed)
     if unknown:
         return {key: ["Unknown filter."] for key in unknown}
+    badly_sized = {key: [message] for key, value in filters.items() if (message := _bound(value))}
+    if badly_sized:
+        return badly_sized
     filterset = _filterset(filters)
     if not filterset.is_valid():
         return {key: [str(e) for e in errors] for key, errors in filterset.errors.items()}

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import DAYS, WEB_URL
 
 
 class UGCKind(models.TextChoices):
@@ -53,10 +54,10 @@ class UGCRule(TenantOwnedModel):
         help_text="Promoter: min NPS; positive support: min csat; feature usage and community: "
         "min count in the window. Unused for milestones.",
     )
-    window_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
-    cooldown_days = models.PositiveIntegerField(default=30)
-    reminder_days = models.PositiveIntegerField(default=3, validators=[MinValueValidator(1)])
-    expiry_days = models.PositiveIntegerField(default=14, validators=[MinValueValidator(1)])
+    window_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1), *DAYS])
+    cooldown_days = models.PositiveIntegerField(default=30, validators=DAYS)
+    reminder_days = models.PositiveIntegerField(default=3, validators=[MinValueValidator(1), *DAYS])
+    expiry_days = models.PositiveIntegerField(default=14, validators=[MinValueValidator(1), *DAYS])
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -93,12 +94,12 @@ class UGCRequest(TenantOwnedModel):
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    media_url = models.URLField(max_length=500, blank=True, default="")
+    media_url = models.URLField(max_length=500, blank=True, default="", validators=[WEB_URL])
     consent = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     moderation_note = models.TextField(blank=True, default="")
     decided_at = models.DateTimeField(null=True, blank=True)
-    published_url = models.URLField(max_length=500, blank=True, default="")
+    published_url = models.URLField(max_length=500, blank=True, default="", validators=[WEB_URL])
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

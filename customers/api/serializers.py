@@ -44,8 +44,12 @@ DERIVED_FIELDS = [
 
 
 class TagsField(serializers.ListField):
-    child = serializers.CharField(max_length=64)
-    max_length = 50
+    """At most 50 tags of 1 to 64 characters."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=64))
+        kwargs.setdefault("max_length", 50)
+        super().__init__(**kwargs)
 
 
 class CustomerSerializer(ModelSerializer):

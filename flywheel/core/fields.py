@@ -7,14 +7,12 @@ date or date-time field that is not one of them.
 
 from __future__ import annotations
 
-import json
-
 from rest_framework import serializers
 
 from flywheel.core import timebounds
+from flywheel.core.validators import MAX_JSON_BYTES, json_size
 
 WINDOW_HELP = f"ISO 8601; {timebounds.WINDOW_TEXT}."
-MAX_JSON_BYTES = 16 * 1024
 
 
 class _WindowHelp:
@@ -54,11 +52,6 @@ class DateField(_WindowHelp, serializers.DateField):
             return timebounds.check_date(parsed)
         except timebounds.OutOfRange as error:
             raise serializers.ValidationError(str(error), code="out_of_range") from error
-
-
-def json_size(value) -> int:
-    """Bytes of `value` as compact UTF-8 JSON (what is stored)."""
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def check_json_size(value, *, limit: int = MAX_JSON_BYTES) -> None:
