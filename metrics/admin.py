@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.safestring import mark_safe
 
 from accounts.models import Tenant
-from flywheel.core.admin import TenantOwnedAdmin
+from flywheel.core.admin import TenantOwnedAdmin, model_view
 from metrics.charts import line_chart
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from metrics.periods import GRANULARITIES
@@ -40,9 +40,7 @@ class KpiSnapshotAdmin(TenantOwnedAdmin):
         return False
 
     def get_urls(self):
-        charts = path(
-            "charts/", self.admin_site.admin_view(self.charts_view), name="metrics_kpi_charts"
-        )
+        charts = path("charts/", model_view(self, self.charts_view), name="metrics_kpi_charts")
         return [charts, *super().get_urls()]
 
     def charts_view(self, request):
