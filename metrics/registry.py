@@ -19,6 +19,8 @@ UNITS = {
     "months": 2,
     "index": 4,
 }
+UNIT_CHOICES = tuple(sorted(UNITS))
+GOOD_CHOICES = ("up", "down", "neutral")
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,9 @@ class PersonalTokenCreateSerializer(CredentialCreateSerializer):
 
 class _CredentialSerializer(ModelSerializer):
     active = serializers.BooleanField(source="is_active", read_only=True)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TOKEN_SCOPES), read_only=True
+    )
 
     class Meta:
         fields = [

@@ -122,6 +122,7 @@ class MeView(ApiView):
     """The user behind the credential, with their tenants and roles."""
 
     permission_classes = [IsPerson]
+    allow_api_keys = False  # documentation: only personal tokens and sessions
 
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
@@ -146,6 +147,7 @@ class PersonalTokenViewSet(
 
     serializer_class = s.PersonalTokenSerializer
     permission_classes = [IsPerson]
+    allow_api_keys = False  # documentation: only personal tokens and sessions
     secret_fields = ("token",)
     queryset = PersonalToken.objects.none()  # schema only; get_queryset is per user
 

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from customers.lifecycle import Phase
+from customers.lifecycle import Phase, Stage
 from customers.models import Customer, Event, EventKind, HealthBand
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
@@ -66,6 +66,7 @@ class CustomerSerializer(ModelSerializer):
         help_text="When the customer entered its current band (null before scoring)."
     )
     tags = TagsField(required=False)
+    attributes = core_fields.JSONObjectField(required=False, help_text="Free-form; 16 KiB.")
     changed_at = core_fields.DateTimeField(
         write_only=True, required=False, help_text="When a `stage` change happened (default now)."
     )
@@ -98,11 +99,6 @@ class CustomerSerializer(ModelSerializer):
     def get_health_band_since(self, customer) -> datetime | None:
         health = customer.current_health
         return None if health is None else health.band_since
-
-    def validate_attributes(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("Attributes are a JSON object.")
-        return value
 
     def validate(self, attrs):
         if "changed_at" in attrs and "stage" not in attrs:
@@ -178,6 +174,7 @@ class EventSerializer(ModelSerializer):
     customer_external_id = serializers.CharField(
         source="customer.external_id", read_only=True, allow_null=True
     )
+    properties = serializers.DictField(read_only=True)
 
     class Meta:
         model = Event
@@ -235,12 +232,39 @@ class EventBulkResponseSerializer(Serializer):
     results = EventBulkResultSerializer(many=True)
 
 
+class TimelineEventSerializer(Serializer):
+    id = serializers.CharField(help_text="The event's sender id.")
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    properties = serializers.DictField()
+
+
+class TimelineStageChangeSerializer(Serializer):
+    from_stage = serializers.ChoiceField(choices=Stage.choices, allow_null=True)
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    changed_by_user = serializers.IntegerField(allow_null=True)
+    changed_by_api_key = serializers.IntegerField(allow_null=True)
+
+
+_TIMELINE_DATA = {"event": TimelineEventSerializer, "stage_change": TimelineStageChangeSerializer}
+
+
 class TimelineEntrySerializer(Serializer):
-    type = serializers.ChoiceField(choices=["event", "stage_change"])
-    at = core_fields.DateTimeField()
-    data = serializers.DictField()
+    type = serializers.ChoiceField(choices=list(_TIMELINE_DATA))
+    at = serializers.DateTimeField(read_only=True)
+    data = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="TimelineData",
+            serializers=list(_TIMELINE_DATA.values()),
+            resource_type_field_name=None,
+        )
+    )
+    def get_data(self, entry) -> dict:
+        return _TIMELINE_DATA[entry["type"]](entry["data"]).data
 
 
 class TimelineSerializer(Serializer):
     results = TimelineEntrySerializer(many=True)
-    next_before = core_fields.DateTimeField(allow_null=True)
+    next_before = serializers.DateTimeField(allow_null=True, read_only=True)

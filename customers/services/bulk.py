@@ -47,6 +47,8 @@ def _validate_items(items: list[Any], tenant) -> tuple[dict[int, tuple], list[tu
     seen: set[str] = set()
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
+        if not isinstance(external_id, str):
+            external_id = None  # echoed back only as sent text
         serializer = CustomerBulkItemSerializer(data=raw, context={"tenant": tenant})
         if not serializer.is_valid():
             details = ValidationError(serializer.errors).get_full_details()

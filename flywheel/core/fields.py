@@ -7,6 +7,7 @@ date or date-time field that is not one of them.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from flywheel.core import timebounds
@@ -60,17 +61,6 @@ def check_json_size(value, *, limit: int = MAX_JSON_BYTES) -> None:
         raise serializers.ValidationError(f"At most {limit // 1024} KiB as JSON.", code="too_large")
 
 
-class JSONObjectField(serializers.JSONField):
-    """A JSON object (not a list or scalar) of at most 16 KiB."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("A JSON object is required.", code="not_an_object")
-        check_json_size(value)
-        return value
-
-
 class SizedJSONField(serializers.JSONField):
     """Any JSON value of at most 16 KiB (model JSON fields map to this)."""
 
@@ -78,3 +68,33 @@ class SizedJSONField(serializers.JSONField):
         value = super().to_internal_value(data)
         check_json_size(value)
         return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(SizedJSONField):
+    """A JSON object (not a list or scalar) of at most 16 KiB."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("A JSON object is required.", code="not_an_object")
+        return value
+
+
+class _BlankAsNull:
+    """Answers an empty stored value as null (clients read "none", not a string to parse)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(*args, **kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
+class NullableChoiceField(_BlankAsNull, serializers.ChoiceField):
+    """A choice stored as '' when unset, answered as null."""
+
+
+class NullableURLField(_BlankAsNull, serializers.URLField):
+    """A URL stored as '' when unset, answered as null."""

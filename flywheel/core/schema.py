@@ -2,7 +2,8 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.permissions import AllowAny
 
 from flywheel.core.errors import PROBLEM_CONTENT_TYPE
 from flywheel.core.serializers import ProblemSerializer
@@ -21,8 +22,38 @@ _WRITE_ERRORS = {
 }
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Up to 255 characters. A replay within 24 hours answers the first response "
+    "(header `Idempotent-Replayed: true`; secrets shown once come back as null); the same key "
+    "with another body is 422, one still running 409.",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before the next request.",
+)
+
+
+def _is_public(view) -> bool:
+    return any(permission is AllowAny for permission in getattr(view, "permission_classes", []))
+
+
 class AutoSchema(SpectacularAutoSchema):
-    """Adds the problem+json error responses every endpoint can give."""
+    """Adds the problem+json error responses every endpoint can give, the `Idempotency-Key`
+    header of authenticated POSTs and the `Retry-After` header of 429s."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST" and not _is_public(self.view):
+            parameters.append(IDEMPOTENCY_KEY)
+        parameters.append(RETRY_AFTER)
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -41,8 +72,16 @@ class AutoSchema(SpectacularAutoSchema):
 
 
 class BearerAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Either bearer credential (alternatives, not both at once); views only people may use
+    (`allow_api_keys = False`) list the personal token alone."""
+
     target_class = "accounts.authentication.BearerAuthentication"
     name = ["ApiKeyAuth", "PersonalTokenAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        if getattr(auto_schema.view, "allow_api_keys", True):
+            return [{"ApiKeyAuth": []}, {"PersonalTokenAuth": []}]
+        return [{"PersonalTokenAuth": []}]
 
     def get_security_definition(self, auto_schema):
         return [

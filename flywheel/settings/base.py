@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "`/api/v1/tenants/{tenant}/`; errors are `application/problem+json`."
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -204,6 +205,10 @@ SPECTACULAR_SETTINGS = {
         "GranularityEnum": "metrics.models.Granularity",
         "KpiPhaseEnum": "metrics.registry.PHASES",
         "PhaseEnum": "customers.lifecycle.Phase",
+        "ApiKeyScopeEnum": "accounts.scopes.ALL_SCOPES",
+        "TokenScopeEnum": "accounts.scopes.TOKEN_SCOPES",
+        "KpiUnitEnum": "metrics.registry.UNIT_CHOICES",
+        "KpiGoodEnum": "metrics.registry.GOOD_CHOICES",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

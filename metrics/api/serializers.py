@@ -14,20 +14,31 @@ from flywheel.core.serializers import ModelSerializer, Serializer
 from metrics.jobs import MAX_PERIODS
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from metrics.periods import GRANULARITIES, count_periods
-from metrics.registry import BY_KEY, PHASES, UNITS
+from metrics.registry import BY_KEY, GOOD_CHOICES, PHASES, UNIT_CHOICES
 
 
 class KpiDefinitionSerializer(Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     phase = serializers.ChoiceField(choices=PHASES)
-    unit = serializers.ChoiceField(choices=sorted(UNITS))
-    good = serializers.ChoiceField(choices=["up", "down", "neutral"])
+    unit = serializers.ChoiceField(choices=UNIT_CHOICES)
+    good = serializers.ChoiceField(choices=GOOD_CHOICES)
     formula = serializers.CharField()
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A KPI value as stored: an integer for counts, a decimal number otherwise, or null."""
+
+    def to_representation(self, value):
+        return value
 
 
 class KpiSnapshotSerializer(ModelSerializer):
     values = serializers.SerializerMethodField()
+    inputs = serializers.DictField(
+        child=NumberField(), read_only=True, help_text="The counts and sums the KPIs came from."
+    )
 
     class Meta:
         model = KpiSnapshot
@@ -46,19 +57,18 @@ class KpiSnapshotSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": ["number", "null"]},
+            "description": "KPI key -> value (null: undefined, e.g. a zero denominator).",
+        }
+    )
     def get_values(self, snapshot) -> dict[str, float | None]:
         chosen = self.context.get("kpis")
         if not chosen:
             return snapshot.values
         return {key: snapshot.values.get(key) for key in chosen}
-
-
-@extend_schema_field(OpenApiTypes.NUMBER)
-class NumberField(serializers.Field):
-    """A KPI value as stored: an integer for counts, a decimal number otherwise, or null."""
-
-    def to_representation(self, value):
-        return value
 
 
 class LatestSnapshotsSerializer(Serializer):
@@ -73,8 +83,8 @@ class LatestSnapshotsSerializer(Serializer):
 class FlywheelKpiSerializer(Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
-    unit = serializers.CharField()
-    good = serializers.CharField()
+    unit = serializers.ChoiceField(choices=UNIT_CHOICES)
+    good = serializers.ChoiceField(choices=GOOD_CHOICES)
     value = NumberField(allow_null=True)
     previous = NumberField(allow_null=True)
     change = NumberField(allow_null=True, help_text="value - previous.")

@@ -3,8 +3,9 @@
 from rest_framework import serializers
 
 from customers.models import Customer
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer, TenantPrimaryKeyRelatedField
-from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
+from referrals.models import Referral, ReferralLink, ReferralProgram, RejectionReason, Reward
 from referrals.services.links import public_url
 
 
@@ -82,6 +83,11 @@ class ReferralLinkCreateSerializer(ModelSerializer):
 
 
 class ReferralSerializer(ModelSerializer):
+    rejection_reason = core_fields.NullableChoiceField(
+        choices=RejectionReason.choices, read_only=True, help_text="Null unless rejected."
+    )
+    fraud_signals = serializers.ListField(child=serializers.CharField(), read_only=True)
+
     class Meta:
         model = Referral
         fields = [

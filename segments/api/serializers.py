@@ -5,6 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer, WholeValueSerializer
 from segments.calculators import ROGERS_GROUPS, weights_problem
 from segments.models import (
@@ -128,6 +129,21 @@ class SizingTableSerializer(Serializer):
 
 class MarketSizingSerializer(ModelSerializer):
     table = serializers.SerializerMethodField()
+    groups = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
+        required=False,
+        max_length=20,
+        help_text="[[key, percent], ...]; default Rogers' five groups.",
+    )
+    targeted_groups = serializers.ListField(
+        child=serializers.CharField(max_length=50), min_length=1, max_length=20
+    )
+    market_shares = serializers.ListField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
+        min_length=1,
+        max_length=20,
+        help_text="Percent, e.g. [25, 50, 70].",
+    )
 
     class Meta:
         model = MarketSizing
@@ -202,8 +218,16 @@ class HealthModelSerializer(ModelSerializer):
         return attrs
 
 
+class QueuedSerializer(Serializer):
+    status = serializers.ChoiceField(choices=["queued"])
+
+
 class CustomerSegmentSerializer(ModelSerializer):
     count = serializers.SerializerMethodField()
+    filters = core_fields.JSONObjectField(
+        help_text='The customers list\'s query parameters, e.g. `{"stage": ["customer"], '
+        '"health_band": ["red"]}`; values are texts, numbers or lists of them.'
+    )
 
     class Meta:
         model = CustomerSegment

@@ -59,7 +59,7 @@ class MarketSegmentViewSet(*CRUD, TenantViewSet):
         ],
         responses={200: s.RankingEntrySerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, tenant):
         """The segments of a scoring model, best first (ties by name)."""
         model_id = request.query_params.get("model")
@@ -116,7 +116,7 @@ class HealthModelView(TenantAPIView):
         return Response(serializer.data)
 
 
-@extend_schema(tags=["segments"], request=None, responses={202: None})
+@extend_schema(tags=["segments"], request=None, responses={202: s.QueuedSerializer})
 class HealthRecomputeView(TenantAPIView):
     """Queue a recomputation of every customer's health (admins); answers 202."""
 

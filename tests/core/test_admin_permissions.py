@@ -15,10 +15,10 @@ _STANDARD = ("_changelist", "_add", "_history", "_delete", "_change", "_autocomp
 def _custom_pages():
     pages = []
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
+        own = f"{model._meta.app_label}_{model._meta.model_name}"
         for pattern in model_admin.get_urls():
             name = getattr(pattern, "name", None)
-            if not name or name.startswith("%s_%s" % info) and name.endswith(_STANDARD):
+            if not name or (name.startswith(own) and name.endswith(_STANDARD)):
                 continue
             if pattern.pattern.converters:  # pages of one object: none are custom so far
                 continue

@@ -29,6 +29,8 @@ class UGCRuleSerializer(ModelSerializer):
 
 class UGCRequestSerializer(ModelSerializer):
     public_url = serializers.SerializerMethodField()
+    media_url = core_fields.NullableURLField(read_only=True)
+    published_url = core_fields.NullableURLField(read_only=True)
 
     class Meta:
         model = UGCRequest
