@@ -161,11 +161,9 @@ def clean_event(raw: Any, *, now: datetime) -> tuple[CleanEvent | None, list[dic
         properties = {}
     if not isinstance(properties, dict):
         errors.add("properties", "invalid", "Properties are a JSON object.")
-        properties = {}
     elif json_size(properties) > MAX_JSON_BYTES:
         errors.add("properties", "too_large", f"At most {MAX_JSON_BYTES // 1024} KiB as JSON.")
-        properties = {}
-    if isinstance(kind, str) and kind in KINDS:
+    elif isinstance(kind, str) and kind in KINDS:
         _check_kind(kind, value, properties, errors)
     if errors.items:
         return None, errors.items

@@ -76,6 +76,10 @@ class TenantSerializer(ModelSerializer):
 
 
 class TenantUpdateSerializer(TenantSerializer):
+    """The tenant as its owner changes it; the slug (the API path) stays as created."""
+
+    slug = serializers.SlugField(read_only=True)
+
     class Meta(TenantSerializer.Meta):
         read_only_fields = ["id", "slug", "active", "created_at", "role"]
 

@@ -100,6 +100,9 @@ class CustomerSerializer(ModelSerializer):
         health = customer.current_health
         return None if health is None else health.band_since
 
+    def validate_external_id(self, value):
+        return value or None  # "" is no external id, not one shared by every such customer
+
     def validate(self, attrs):
         if "changed_at" in attrs and "stage" not in attrs:
             raise serializers.ValidationError({"changed_at": ["Only with a `stage` change."]})

@@ -7,11 +7,12 @@ date or date-time field that is not one of them.
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from flywheel.core import timebounds
-from flywheel.core.validators import MAX_JSON_BYTES, json_size
+from flywheel.core.validators import MAX_JSON_BYTES, WEB_URL, json_size
 
 WINDOW_HELP = f"ISO 8601; {timebounds.WINDOW_TEXT}."
 
@@ -94,6 +95,17 @@ class _BlankAsNull:
 
 class NullableChoiceField(_BlankAsNull, serializers.ChoiceField):
     """A choice stored as '' when unset, answered as null."""
+
+
+class WebURLField(serializers.URLField):
+    """An http(s) URL (DRF's URL field also allows ftp)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)]
+        self.validators.append(
+            URLValidator(schemes=WEB_URL.schemes, message=self.error_messages["invalid"])
+        )
 
 
 class NullableURLField(_BlankAsNull, serializers.URLField):

@@ -126,6 +126,7 @@ class ModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         models.DateTimeField: fields.DateTimeField,
         models.DateField: fields.DateField,
         models.JSONField: fields.SizedJSONField,
+        models.URLField: fields.WebURLField,
     }
 
     def get_validators(self):

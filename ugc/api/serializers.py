@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
-from flywheel.core.validators import WEB_URL
 from ugc.models import UGCKind, UGCRequest, UGCRule
 from ugc.services.requests import public_url
 
@@ -79,9 +78,7 @@ class ModerationSerializer(Serializer):
 
 
 class PublishSerializer(Serializer):
-    published_url = serializers.URLField(
-        required=False, allow_blank=True, max_length=500, validators=[WEB_URL]
-    )
+    published_url = core_fields.WebURLField(required=False, allow_blank=True, max_length=500)
 
 
 class PublicRequestSerializer(Serializer):
@@ -97,8 +94,6 @@ class PublicRequestSerializer(Serializer):
 class PublicSubmissionSerializer(Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
-    media_url = serializers.URLField(
-        required=False, allow_blank=True, max_length=500, validators=[WEB_URL]
-    )
+    media_url = core_fields.WebURLField(required=False, allow_blank=True, max_length=500)
     consent = serializers.BooleanField(required=False, default=False)
     decline = serializers.BooleanField(required=False, default=False)
