@@ -23,3 +23,15 @@ class CursorPagination(pagination.CursorPagination):
         if raw is not None and (not raw.isdigit() or int(raw) < 1):
             raise ValidationError({"limit": ["A whole number from 1 to 200."]})
         return super().get_page_size(request)
+
+    def get_paginated_response_schema(self, schema):
+        link = {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "The URL of the next/previous page; null at the end.",
+        }
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }

@@ -72,3 +72,36 @@ def test_ref_is_added_and_an_existing_ref_replaced():
     assert with_ref("https://a.example/x?y=1&ref=old#top", "NEW") == (
         "https://a.example/x?y=1&ref=NEW#top"
     )
+
+
+def test_a_fresh_visitor_cookie_per_request_does_not_inflate_clicks(client):
+    # given a script that sends a new fw_vid cookie with every request
+    link = ReferralLinkFactory()
+    # when
+    for n in range(5):
+        client.cookies.clear()
+        client.cookies[redirect.VISITOR_COOKIE] = f"forged-{n}"
+        client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.9")
+    # then only the first click counts: same address and user agent within 24 h
+    assert [counted for counted, _ in _clicks(link)] == [True, False, False, False, False]
+
+
+def test_head_answers_like_get_without_counting_a_click(client):
+    link = ReferralLinkFactory()
+    head = client.head(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER)
+    get = client.get(f"/r/{link.code}", HTTP_USER_AGENT=BROWSER)
+    assert head.status_code == get.status_code == 302
+    assert head["Location"] == get["Location"]
+    assert _clicks(link) == [(True, "")]
+
+
+def test_the_redirect_is_rate_limited_per_address(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "redirect": "3/min"}
+    link = ReferralLinkFactory()
+    answers = [
+        client.get(f"/r/{link.code}", REMOTE_ADDR="198.51.100.3").status_code for _ in range(4)
+    ]
+    other = client.get(f"/r/{link.code}", REMOTE_ADDR="198.51.100.4")
+    assert answers[:3] == [302, 302, 302] and answers[3] == 429
+    assert other.status_code == 302
+    assert Click.all_tenants.filter(link=link).count() == 4
