@@ -145,7 +145,7 @@ class CustomerBulkItemSerializer(CustomerCreateSerializer):
         return attrs
 
 
-class CustomerBulkRequestSerializer(Serializer):
+class CustomerBulkSerializer(Serializer):
     customers = CustomerBulkItemSerializer(many=True, help_text="At most 1,000.")
 
 
@@ -212,7 +212,7 @@ class EventInSerializer(Serializer):
     properties = serializers.DictField(required=False)
 
 
-class EventBulkRequestSerializer(Serializer):
+class EventBulkSerializer(Serializer):
     events = EventInSerializer(many=True, help_text="At most 1,000.")
     create_missing_customers = serializers.BooleanField(
         default=False,

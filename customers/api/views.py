@@ -89,7 +89,7 @@ class CustomerViewSet(
         services.customer_delete(customer=instance)
 
     @extend_schema(
-        request=s.CustomerBulkRequestSerializer, responses={200: s.CustomerBulkResponseSerializer}
+        request=s.CustomerBulkSerializer, responses={200: s.CustomerBulkResponseSerializer}
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request, tenant):
@@ -170,9 +170,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         code = status.HTTP_201_CREATED if item["status"] == "created" else status.HTTP_200_OK
         return Response(s.EventSerializer(event).data, status=code)
 
-    @extend_schema(
-        request=s.EventBulkRequestSerializer, responses={200: s.EventBulkResponseSerializer}
-    )
+    @extend_schema(request=s.EventBulkSerializer, responses={200: s.EventBulkResponseSerializer})
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request, tenant):
         """Ingest up to 1,000 events; counts and per-item results in request order."""
