@@ -1,7 +1,8 @@
 """KPIs per acquisition channel for one period: are referred customers worth more?
 
-The snapshot's customer, event and MRR statements, grouped by the customers' channel: three
-statements whatever the number of customers.
+The snapshot's stage-history, event and MRR statements, grouped by the customers' channel
+(three statements whatever the number of customers), and the health summary in force at the
+period's end, which keeps each channel's sums.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from metrics.formulas import retention_values
 from metrics.models import KpiSnapshot
 from metrics.periods import Period
 from metrics.registry import rounded
+from segments.selectors import health_summary_at
 
 COHORT_FIELDS = ("customers_end", "churn_rate", "nrr", "avg_health_score", "clv", "revenue")
 
@@ -28,9 +30,9 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
     """One row per channel with customers in the tenant, sorted by channel."""
     now = now or timezone.now()
     s, e = period.starts_at, min(period.ends_at, now)
-    customers = _by_channel(
-        q.CUSTOMER_FIELDS, q.run(*q.customers_sql(tenant.pk, s, e, by_channel=True))
-    )
+    customers = _by_channel(q.STAGE_FIELDS, q.run(*q.stages_sql(tenant.pk, s, e, by_channel=True)))
+    summary = health_summary_at(moment=e)
+    health = summary.by_channel if summary is not None else {}
     events = _by_channel(
         q.EVENT_FIELDS, q.run(*q.period_events_sql(tenant.pk, s, e, by_channel=True))
     )
@@ -39,7 +41,13 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
     margin = Decimal(tenant.gross_margin)
     rows = []
     for channel in sorted(customers):
-        sums = {**customers[channel], **mrr.get(channel, no_mrr)}
+        score_sum, scored = health.get(channel, (None, None))
+        sums = {
+            **customers[channel],
+            **mrr.get(channel, no_mrr),
+            "health_sum": score_sum,
+            "health_count": scored,
+        }
         values = {
             "customers_end": sums["customers_end"],
             **retention_values(sums, gross_margin=margin),

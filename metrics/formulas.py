@@ -31,7 +31,7 @@ def retention_values(d: dict, *, gross_margin: Decimal) -> dict[str, Decimal | N
     churn_rate = ratio(d["churned_customers"], d["customers_start"])
     arpa = ratio(d["mrr_end"], d["customers_end"])
     return {
-        "avg_health_score": ratio(d["health_sum"], d["health_count"]),
+        "avg_health_score": ratio(d.get("health_sum"), d.get("health_count")),
         "churn_rate": churn_rate,
         "arpa": arpa,
         "nrr": ratio(d["retained_end_mrr"], d["retained_base_mrr"]),
@@ -49,12 +49,14 @@ def kpi_values(i: dict, *, gross_margin: Decimal) -> dict[str, float | int | Non
             "new_leads",
             "qualified_leads",
             "new_customers",
+            "reactivated_customers",
             "customers_start",
             "customers_end",
             "churned_customers",
             "revenue",
             "mrr_end",
             "new_mrr",
+            "reactivation_mrr",
             "expansion_mrr",
             "contraction_mrr",
             "churned_mrr",
@@ -77,7 +79,8 @@ def kpi_values(i: dict, *, gross_margin: Decimal) -> dict[str, float | int | Non
     v["nps"] = None if nps is None else 100 * nps
     v["referral_rate"] = ratio(d["referrers_qualified"], d["customers_end"])
     v["customer_generated_revenue_share"] = ratio(d["referred_revenue"], d["revenue"])
-    v["retention_rate"] = ratio(d["customers_end"] - d["new_customers"], d["customers_start"])
+    retained = d["customers_end"] - d["new_customers"] - d["reactivated_customers"]
+    v["retention_rate"] = ratio(retained, d["customers_start"])
     margin_per_account = product(v["arpa"], gross_margin)
     v["cac_payback_months"] = ratio(v["cac"], margin_per_account)
     v["flywheel_velocity"] = ratio(

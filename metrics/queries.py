@@ -16,7 +16,6 @@ from django.db import connection
 
 from customers.models import Customer, Event, StageChange
 from referrals.models import Referral
-from segments.models import CustomerHealth
 from ugc.models import UGCRequest
 
 ORGANIC_CHANNELS = ("referral", "organic")
@@ -38,12 +37,7 @@ def _days_between(later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier}))"
 
 
-def _active_at(moment: str) -> str:
-    """Customers `c` active at the moment named by the parameter `moment` (`s` or `e`)."""
-    return (
-        f"(c.became_customer_at < %({moment})s AND "
-        f"(c.churned_at IS NULL OR c.churned_at >= %({moment})s))"
-    )
+PAYING = "('customer', 'advocate')"
 
 
 def _grouping(by_channel: bool) -> tuple[str, str]:
@@ -52,23 +46,15 @@ def _grouping(by_channel: bool) -> tuple[str, str]:
     )
 
 
-CUSTOMER_FIELDS = (
-    "new_leads",
-    "new_customers",
-    "new_customers_organic",
-    "customers_start",
-    "customers_end",
-    "churned_customers",
-    "health_sum",
-    "health_count",
-)
+CUSTOMER_FIELDS = ("new_leads", "new_customers", "new_customers_organic")
 
 
 def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """One pass over the tenant's customers: leads, customers, churn, health at the end."""
+    """One pass over the tenant's customers: records created and first purchases in [s, e).
+
+    `became_customer_at` is the first entry into a paying stage and is never cleared, so it
+    is history already; everything about being active is read from the stage history."""
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    active_s, active_e = _active_at("s"), _active_at("e")
-    scored = f"{active_e} AND h.score IS NOT NULL"
     select, group = _grouping(by_channel)
     organic = ", ".join(f"'{c}'" for c in ORGANIC_CHANNELS)
     sql = (
@@ -77,38 +63,91 @@ def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False)
         "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
-        f"AND c.acquisition_channel IN ({organic}) THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {active_s} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {active_e} THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN c.churned_at >= %(s)s AND c.churned_at < %(e)s "
-        "AND c.became_customer_at IS NOT NULL THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {scored} THEN h.score ELSE 0 END), "
-        f"SUM(CASE WHEN {scored} THEN 1 ELSE 0 END) "
+        f"AND c.acquisition_channel IN ({organic}) THEN 1 ELSE 0 END) "
         f"FROM {Customer._meta.db_table} c "
-        f"LEFT JOIN {CustomerHealth._meta.db_table} h "
-        "ON h.customer_id = c.id AND h.tenant_id = %(tenant)s "
         f"WHERE c.tenant_id = %(tenant)s{group}"
     )
     return sql, p
 
 
-EVENT_FIELDS = ("revenue", "referred_revenue", "active_with_login")
+STAGE_FIELDS = (
+    "customers_start",
+    "customers_end",
+    "churned_customers",
+    "reactivated_customers",
+    "active_with_login",
+)
+
+
+def _stage_bounds(stages: str) -> str:
+    """Per customer with history before `e`: the stage at `s` and at `e` (the latest change
+    before each), entries into `churned` from a paying stage in [s, e), whether the customer
+    returned from `churned` to a paying stage in [s, e), and whether it had paid before `s`.
+
+    One window over the history before `e`, partitioned by customer and by "before s", as the
+    MRR statement does with subscriptions."""
+    before = "CASE WHEN sc.changed_at < %(s)s THEN 1 ELSE 0 END"
+    ranked = (
+        f"SELECT sc.customer_id, sc.from_stage, sc.to_stage, {before} AS before_s, "
+        f"ROW_NUMBER() OVER (PARTITION BY sc.customer_id, {before} "
+        "ORDER BY sc.changed_at DESC, sc.id DESC) AS rn "
+        f"FROM {stages} sc WHERE sc.tenant_id = %(tenant)s AND sc.changed_at < %(e)s"
+    )
+    return (
+        "SELECT customer_id, "
+        "MAX(CASE WHEN before_s = 1 AND rn = 1 THEN to_stage END) AS stage_s, "
+        "COALESCE(MAX(CASE WHEN before_s = 0 AND rn = 1 THEN to_stage END), "
+        "MAX(CASE WHEN before_s = 1 AND rn = 1 THEN to_stage END)) AS stage_e, "
+        f"SUM(CASE WHEN before_s = 0 AND to_stage = 'churned' AND from_stage IN {PAYING} "
+        "THEN 1 ELSE 0 END) AS churn_entries, "
+        f"MAX(CASE WHEN before_s = 0 AND from_stage = 'churned' AND to_stage IN {PAYING} "
+        "THEN 1 ELSE 0 END) AS returned, "
+        f"MAX(CASE WHEN before_s = 1 AND to_stage IN {PAYING} THEN 1 ELSE 0 END) AS paid_before "
+        f"FROM ({ranked}) r GROUP BY customer_id"
+    )
+
+
+def stages_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
+    """Who was active at the start and at the end, churn entries and reactivations, all from
+    the stage history (DOMAIN 7: a customer who churned and came back was not active between,
+    and nothing after `e` is read, so a closed period's figures never change); and how many
+    customers active at the end logged in during the period."""
+    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
+    select, group = _grouping(by_channel)
+    join = f" JOIN {Customer._meta.db_table} c ON c.id = b.customer_id" if by_channel else ""
+    logins = (
+        f"SELECT DISTINCT ev.customer_id FROM {Event._meta.db_table} ev "
+        "WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'login' "
+        "AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s"
+    )
+    sql = (
+        f"SELECT {select}"
+        f"SUM(CASE WHEN b.stage_s IN {PAYING} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN b.stage_e IN {PAYING} THEN 1 ELSE 0 END), "
+        "SUM(b.churn_entries), "
+        "SUM(CASE WHEN b.returned = 1 AND b.paid_before = 1 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN b.stage_e IN {PAYING} AND l.customer_id IS NOT NULL THEN 1 ELSE 0 END) "
+        f"FROM ({_stage_bounds(StageChange._meta.db_table)}) b "
+        f"LEFT JOIN ({logins}) l ON l.customer_id = b.customer_id{join}{group}"
+    )
+    return sql, p
+
+
+EVENT_FIELDS = ("revenue", "referred_revenue")
 
 
 def period_events_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """One pass over the period's payments and logins: revenue, referred revenue, usage."""
+    """One pass over the period's paid payments: revenue and revenue from referred customers."""
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    paid = f"ev.kind = 'payment' AND {_json_text('ev.properties', 'status')} = 'paid'"
-    active_e = _active_at("e")
     select, group = _grouping(by_channel)
+    status = _json_text("ev.properties", "status")
     sql = (
         f"SELECT {select}"
-        f"SUM(CASE WHEN {paid} THEN ev.value ELSE 0 END), "
-        f"SUM(CASE WHEN {paid} AND c.acquisition_channel = 'referral' THEN ev.value ELSE 0 END), "
-        f"COUNT(DISTINCT CASE WHEN ev.kind = 'login' AND {active_e} THEN ev.customer_id END) "
+        "SUM(ev.value), "
+        "SUM(CASE WHEN c.acquisition_channel = 'referral' THEN ev.value ELSE 0 END) "
         f"FROM {Event._meta.db_table} ev "
         f"JOIN {Customer._meta.db_table} c ON c.id = ev.customer_id "
-        "WHERE ev.tenant_id = %(tenant)s AND ev.kind IN ('payment', 'login') "
+        f"WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'payment' AND {status} = 'paid' "
         f"AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s{group}"
     )
     return sql, p
@@ -186,6 +225,7 @@ MRR_FIELDS = (
     "mrr_start",
     "mrr_end",
     "new_mrr",
+    "reactivation_mrr",
     "expansion_mrr",
     "contraction_mrr",
     "churned_mrr",
@@ -200,7 +240,10 @@ def mrr_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
 
     One window over the subscription events before `e`, partitioned by customer and by
     "before s": row 1 of the "before" part is the MRR at the start; row 1 of the "in period"
-    part, else the start, is the MRR at the end.
+    part, else the start, is the MRR at the end. From 0 to more: `new` for customers new in
+    the period, `reactivation` for customers who came back from `churned` in it (as ChartMogul
+    separates them), expansion for anyone else (e.g. a free plan upgraded); so
+    end - start = new + reactivation + expansion - contraction - churned.
     """
     p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
     before = "CASE WHEN ev.occurred_at < %(s)s THEN 1 ELSE 0 END"
@@ -218,27 +261,38 @@ def mrr_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
         "MAX(CASE WHEN before_start = 1 AND rn = 1 THEN value END), 0) AS m_end "
         f"FROM ({ranked}) r GROUP BY customer_id"
     )
+    returned = (
+        f"SELECT DISTINCT sc.customer_id FROM {StageChange._meta.db_table} sc "
+        "WHERE sc.tenant_id = %(tenant)s AND sc.from_stage = 'churned' "
+        f"AND sc.to_stage IN {PAYING} AND sc.changed_at >= %(s)s AND sc.changed_at < %(e)s"
+    )
+    new = "(c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s)"
+    back = "(r.customer_id IS NOT NULL AND c.became_customer_at < %(s)s)"
     select, group = _grouping(by_channel)
-    join = f" JOIN {Customer._meta.db_table} c ON c.id = m.customer_id" if by_channel else ""
     sql = (
         f"SELECT {select}SUM(m.m_start), SUM(m.m_end), "
-        "SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 THEN m.m_end ELSE 0 END), "
-        "SUM(CASE WHEN m.m_start > 0 AND m.m_end > m.m_start THEN m.m_end - m.m_start ELSE 0 END), "
+        f"SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 AND {new} THEN m.m_end ELSE 0 END), "
+        f"SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 AND NOT {new} AND {back} "
+        "THEN m.m_end ELSE 0 END), "
+        "SUM(CASE WHEN m.m_end > m.m_start AND NOT (m.m_start = 0 AND "
+        f"({new} OR {back})) THEN m.m_end - m.m_start ELSE 0 END), "
         "SUM(CASE WHEN m.m_end > 0 AND m.m_end < m.m_start THEN m.m_start - m.m_end ELSE 0 END), "
         "SUM(CASE WHEN m.m_start > 0 AND m.m_end = 0 THEN m.m_start ELSE 0 END), "
         "SUM(CASE WHEN m.m_start > 0 THEN m.m_start ELSE 0 END), "
         "SUM(CASE WHEN m.m_start > 0 THEN m.m_end ELSE 0 END), "
         "SUM(CASE WHEN m.m_start > 0 AND m.m_end < m.m_start THEN m.m_end "
         "WHEN m.m_start > 0 THEN m.m_start ELSE 0 END) "
-        f"FROM ({per_customer}) m{join}{group}"
+        f"FROM ({per_customer}) m JOIN {Customer._meta.db_table} c ON c.id = m.customer_id "
+        f"LEFT JOIN ({returned}) r ON r.customer_id = m.customer_id{group}"
     )
     return sql, p
 
 
 def snapshot_statements(tenant_id: int, s: datetime, e: datetime, previous_start: datetime):
-    """The six statements of one snapshot, as `(fields, sql, params)`; each returns one row."""
+    """The seven statements of one snapshot, as `(fields, sql, params)`; each returns one row."""
     return [
         (CUSTOMER_FIELDS, *customers_sql(tenant_id, s, e)),
+        (STAGE_FIELDS, *stages_sql(tenant_id, s, e)),
         (EVENT_FIELDS, *period_events_sql(tenant_id, s, e)),
         (NPS_FIELDS, *nps_sql(tenant_id, s, e)),
         (TTV_FIELDS, *time_to_value_sql(tenant_id, s, e)),

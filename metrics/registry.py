@@ -86,7 +86,8 @@ KPIS: tuple[Kpi, ...] = (
         "attract",
         "money",
         "down",
-        "acquisition spend in the period / new_customers",
+        "acquisition spend in the period / new_customers (null when no spend is recorded "
+        "for the period: unknown is not zero; a recorded 0 gives 0)",
     ),
     _k(
         "cost_per_lead",
@@ -94,7 +95,7 @@ KPIS: tuple[Kpi, ...] = (
         "attract",
         "money",
         "down",
-        "acquisition spend in the period / new_leads",
+        "acquisition spend in the period / new_leads (null when no spend is recorded)",
     ),
     _k(
         "new_customers",
@@ -102,7 +103,16 @@ KPIS: tuple[Kpi, ...] = (
         "engage",
         "count",
         "up",
-        "customers whose `became_customer_at` is in the period",
+        "customers whose `became_customer_at` (the first time) is in the period",
+    ),
+    _k(
+        "reactivated_customers",
+        "Reactivated customers",
+        "engage",
+        "count",
+        "up",
+        "customers who had been customers before the period and returned from `churned` to "
+        "`customer`/`advocate` in it (a return is a reactivation, not a new customer)",
     ),
     _k(
         "time_to_value_days",
@@ -119,7 +129,8 @@ KPIS: tuple[Kpi, ...] = (
         "engage",
         "score",
         "up",
-        "mean health score of the customers active at the end (those with a score)",
+        "mean health score of the customers active at the end, as it stood then: the daily "
+        "health summary at the period's end (null for periods before the first summary)",
     ),
     _k(
         "active_usage_rate",
@@ -176,10 +187,17 @@ KPIS: tuple[Kpi, ...] = (
         "overall",
         "count",
         "up",
-        "active customers at the start (became_customer_at < start, not churned before it)",
+        "customers whose stage at the start, read from the stage history, is `customer` or "
+        "`advocate`",
     ),
     _k(
-        "customers_end", "Customers at end", "overall", "count", "up", "active customers at the end"
+        "customers_end",
+        "Customers at end",
+        "overall",
+        "count",
+        "up",
+        "customers whose stage at the end, read from the stage history, is `customer` or "
+        "`advocate`",
     ),
     _k(
         "churned_customers",
@@ -187,7 +205,8 @@ KPIS: tuple[Kpi, ...] = (
         "overall",
         "count",
         "down",
-        "customers (became_customer_at set) whose `churned_at` is in the period",
+        "entries into `churned` from `customer` or `advocate` in the period (stage history; a "
+        "lead lost is not a churned customer)",
     ),
     _k(
         "churn_rate",
@@ -203,7 +222,7 @@ KPIS: tuple[Kpi, ...] = (
         "overall",
         "ratio",
         "up",
-        "(customers_end - new_customers) / customers_start",
+        "(customers_end - new_customers - reactivated_customers) / customers_start",
     ),
     _k(
         "revenue",
@@ -228,7 +247,17 @@ KPIS: tuple[Kpi, ...] = (
         "overall",
         "money",
         "up",
-        "sum of MRR at the end of customers with MRR 0 at the start and > 0 at the end",
+        "sum of MRR at the end of customers new in the period (first `became_customer_at` in "
+        "it) with MRR 0 at the start and > 0 at the end",
+    ),
+    _k(
+        "reactivation_mrr",
+        "Reactivation MRR",
+        "overall",
+        "money",
+        "up",
+        "sum of MRR at the end of customers reactivated in the period with MRR 0 at the start "
+        "(kept apart from new MRR, as ChartMogul does)",
     ),
     _k(
         "expansion_mrr",
@@ -236,7 +265,8 @@ KPIS: tuple[Kpi, ...] = (
         "overall",
         "money",
         "up",
-        "sum of (end - start) over customers with 0 < start < end",
+        "sum of (end - start) over customers whose MRR grew, except new and reactivated "
+        "customers starting from 0 (so a free plan upgraded is expansion)",
     ),
     _k(
         "contraction_mrr",
@@ -318,9 +348,11 @@ def render_markdown() -> str:
         "fails when this file and the registry differ. Definitions follow DOMAIN.md section 7.",
         "",
         "A snapshot covers one period `[start, end)` of a tenant (`day`, `week` from Monday,",
-        "`month`, `quarter`) in the tenant's timezone. *Active customers at t*: "
-        "`became_customer_at < t`",
-        "and not churned before t. A ratio whose denominator is zero is null. Money is in the",
+        "`month`, `quarter`) in the tenant's timezone. *Active customers at t*: those whose",
+        "stage at t, read from the stage history (the latest change before t), is `customer` or",
+        "`advocate`; a customer who churned and came back was not active in between, and",
+        "nothing after a period's end is read, so recomputing a closed period gives the same",
+        "snapshot. A ratio whose denominator is zero is null. Money is in the"
         "tenant's currency. MRR at a moment is the value of the customer's latest `subscription`",
         "event before it (0 without one). Ratios are fractions (0.25 = 25 %), rounded to 4",
         "places; money to 2; days and months to 2; scores to 1. `good` says which way is better",

@@ -13,18 +13,21 @@ from metrics.alerts import alerts_evaluate
 from metrics.formulas import kpi_values
 from metrics.models import AcquisitionSpend, KpiSnapshot
 from metrics.periods import Period, period_of
+from segments.selectors import health_summary_at
 
 
-def acquisition_spend(*, period: Period) -> Decimal:
-    """The spend falling in the period: each record's share by overlapping days."""
+def acquisition_spend(*, period: Period) -> Decimal | None:
+    """The spend falling in the period: each record's share by overlapping days; None when
+    no record overlaps it (unknown, not zero: CAC is then null, not 0)."""
     records = AcquisitionSpend.objects.filter(
         period_start__lt=period.end, period_end__gte=period.start
-    )
-    total, last_day = Decimal(0), period.end - timedelta(days=1)
-    for start, end, amount in records.values_list("period_start", "period_end", "amount"):
+    ).values_list("period_start", "period_end", "amount")
+    total, last_day, found = Decimal(0), period.end - timedelta(days=1), False
+    for start, end, amount in records:
+        found = True
         overlap = (min(end, last_day) - max(start, period.start)).days + 1
         total += amount * overlap / ((end - start).days + 1)
-    return total.quantize(Decimal("0.01"))
+    return total.quantize(Decimal("0.01")) if found else None
 
 
 def snapshot_statements(*, tenant, period: Period, as_of: datetime) -> list[tuple]:
@@ -33,17 +36,27 @@ def snapshot_statements(*, tenant, period: Period, as_of: datetime) -> list[tupl
     return q.snapshot_statements(tenant.pk, s, e, period.previous().starts_at)
 
 
+def health_at_end(*, as_of: datetime) -> dict:
+    """The health sums of the summary in force at `as_of` (None before the first summary)."""
+    summary = health_summary_at(moment=as_of)
+    if summary is None:
+        return {"health_sum": None, "health_count": None}
+    return {"health_sum": summary.score_sum, "health_count": summary.customers}
+
+
 def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> dict:
-    """The counts and sums of the period: six statements and the spend records."""
+    """The counts and sums of the period: the statements, the health summary at its end and
+    the spend records."""
     inputs: dict = {}
     for fields, sql, params in snapshot_statements(tenant=tenant, period=period, as_of=as_of):
         inputs |= q.as_numbers(fields, q.run(sql, params)[0])
+    inputs |= health_at_end(as_of=as_of)
     inputs["acquisition_spend"] = acquisition_spend(period=period)
     return inputs
 
 
 def _json(inputs: dict) -> dict:
-    return {k: (v if isinstance(v, int) else float(v)) for k, v in inputs.items()}
+    return {k: (v if v is None or isinstance(v, int) else float(v)) for k, v in inputs.items()}
 
 
 def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = None) -> KpiSnapshot:

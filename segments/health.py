@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -25,7 +25,13 @@ from customers.models import Customer, Event
 from flywheel.core import events as domain_events
 from flywheel.core.sql import bulk_load, bulk_upsert
 from segments.calculators import Health, HealthInputs, HealthSettings, health
-from segments.models import CustomerHealth, HealthAlert, HealthChange, HealthModel
+from segments.models import (
+    CustomerHealth,
+    HealthAlert,
+    HealthChange,
+    HealthModel,
+    HealthSummary,
+)
 
 DEFAULT_WEIGHTS = {
     "login_frequency": "25",
@@ -184,16 +190,18 @@ def health_recompute(
     Writes score, band, components and alerts where they changed; records a `HealthChange`
     and `customer.health_changed` when the band changes from one band to another (a first
     band only sets `band_since`), and a `HealthAlert` and `customer.health_alert` when an
-    alert starts (ending it when it no longer applies). Alert events are emitted for
-    customers that already had a band, so a first computation does not flood webhooks.
-    Idempotent for one `as_of`. Returns counts.
+    alert starts (ending it when it no longer applies). Alerts found at a customer's first
+    scoring are emitted too (`first_scoring: true`; a new customer who starts red needs the
+    playbook most) unless the tenant's health model switches that off for imports. A full
+    recompute also writes the day's `HealthSummary`. Idempotent for one `as_of`. Returns
+    counts.
     """
     as_of = as_of or timezone.now()
     model = health_model_get(tenant=tenant)
     settings = settings_of(model)
     compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
     base = compute(NO_EVENTS)[0]
-    batch, totals = _Batch(), Counter()
+    batch, totals = _Batch(first_scoring_alerts=model.first_scoring_alerts), Counter()
     # On PostgreSQL (whose client cursor has the whole result already) the writes go out every
     # FLUSH_ROWS changed customers, so the pending rows stay bounded; SQLite steps through its
     # result lazily, so it writes once at the end (its tenants are small).
@@ -211,10 +219,11 @@ def health_recompute(
         batch.add(tenant, as_of, pk, band, alerts, since, result, components, new_alerts)
         if batches and len(batch.rows) >= FLUSH_ROWS:
             totals.update(_flush(tenant, as_of, batch))
-            batch = _Batch()
+            batch = _Batch(first_scoring_alerts=model.first_scoring_alerts)
     totals.update(_flush(tenant, as_of, batch))
     if customer_ids is None:
         HealthModel.objects.filter(pk=model.pk).update(computed_at=as_of)
+        health_summary_write(tenant=tenant, as_of=as_of)
     return {
         key: totals[key] for key in ("customers", "band_changes", "alerts_started", "alerts_ended")
     }
@@ -227,6 +236,7 @@ FLUSH_ROWS = 100_000
 class _Batch:
     """Changed customers not written yet: health rows, history, alerts, events."""
 
+    first_scoring_alerts: bool = True
     rows: list = field(default_factory=list)
     changes: list = field(default_factory=list)
     started: list = field(default_factory=list)
@@ -273,13 +283,15 @@ class _Batch:
             self.started.append(
                 {"tenant_id": tenant.pk, "customer_id": pk, "kind": kind, "started_at": as_of}
             )
-            if band:
+            if band or self.first_scoring_alerts:
                 self.alert_events.append(
                     {
                         "customer_id": pk,
                         "alert": kind,
                         "band": result.band,
                         "score": str(result.score),
+                        "components": components,
+                        "first_scoring": not band,
                     }
                 )
         for kind in set(alerts) - set(new_alerts):
@@ -310,3 +322,48 @@ def _flush(tenant, as_of: datetime, batch: _Batch) -> dict[str, int]:
         "alerts_started": len(batch.started),
         "alerts_ended": len(batch.ended),
     }
+
+
+PAYING_STAGES = ("customer", "advocate")
+
+
+def health_summary_write(*, tenant, as_of: datetime) -> HealthSummary:
+    """Store the tenant's health as it stands (the day of `as_of` in UTC; a later recompute on
+    the same day replaces it): average and band counts over the active customers, per
+    acquisition channel too. One grouped statement over the customers and their health."""
+    sql = (
+        "SELECT c.acquisition_channel, COUNT(*), SUM(h.score), "
+        "SUM(CASE WHEN h.band = 'green' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN h.band = 'yellow' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN h.band = 'red' THEN 1 ELSE 0 END) "
+        f"FROM {Customer._meta.db_table} c "
+        f"JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id AND h.tenant_id = %s "
+        f"WHERE c.tenant_id = %s AND c.stage IN ({', '.join(['%s'] * len(PAYING_STAGES))}) "
+        "GROUP BY c.acquisition_channel"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant.pk, tenant.pk, *PAYING_STAGES])
+        rows = cursor.fetchall()
+    total = Counter()
+    by_channel = {}
+    for channel, count, score_sum, green, yellow, red in rows:
+        score_sum = Decimal(str(score_sum or 0))
+        by_channel[channel] = [str(score_sum), count]
+        total.update(
+            {"customers": count, "green": green or 0, "yellow": yellow or 0, "red": red or 0}
+        )
+        total["score_sum"] += score_sum
+    summary, _ = HealthSummary.objects.update_or_create(
+        tenant=tenant,
+        day=as_of.astimezone(UTC).date(),
+        defaults={
+            "computed_at": as_of,
+            "customers": total["customers"],
+            "score_sum": total["score_sum"],
+            "green": total["green"],
+            "yellow": total["yellow"],
+            "red": total["red"],
+            "by_channel": by_channel,
+        },
+    )
+    return summary

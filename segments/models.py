@@ -72,6 +72,11 @@ class HealthModel(TenantOwnedModel):
     ticket_threshold = models.PositiveIntegerField(default=3)
     green_threshold = models.DecimalField(max_digits=4, decimal_places=1, default=70)
     yellow_threshold = models.DecimalField(max_digits=4, decimal_places=1, default=40)
+    first_scoring_alerts = models.BooleanField(
+        default=True,
+        help_text="Emit `customer.health_alert` for alerts found at a customer's first scoring "
+        "(switch off while importing history).",
+    )
     computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -103,6 +108,36 @@ class CustomerHealth(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.band} {self.score}"
+
+
+class HealthSummary(TenantOwnedModel):
+    """A tenant's health on one day, as each full recompute left it (the day's last one wins):
+    the average over customers active then, and the band counts; KPIs of past periods read
+    the one at their end ("as it stood then")."""
+
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+    customers = models.PositiveIntegerField(help_text="Active customers with a score.")
+    score_sum = models.DecimalField(max_digits=14, decimal_places=1)
+    green = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    by_channel = models.JSONField(
+        default=dict, help_text="acquisition channel -> [score sum, customers] (for cohorts)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "day"], name="healthsummary_one_per_day")
+        ]
+        indexes = [models.Index(fields=["tenant", "computed_at"], name="healthsummary_tenant_time")]
+
+    def __str__(self) -> str:
+        return f"health of {self.tenant_id} on {self.day}"
+
+    @property
+    def average(self):
+        return None if not self.customers else self.score_sum / self.customers
 
 
 class HealthChange(TenantOwnedModel):

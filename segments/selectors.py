@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from customers.filters import CustomerFilterSet
 from customers.models import Customer
-from segments.models import CustomerSegment
+from segments.models import CustomerSegment, HealthSummary
 
 SEARCH_FIELDS = ("email", "name", "external_id")
 
@@ -40,6 +40,11 @@ def _bound(value) -> str | None:
         if isinstance(item, str) and len(item) > MAX_FILTER_TEXT:
             return f"At most {MAX_FILTER_TEXT} characters."
     return None
+
+
+def health_summary_at(*, moment) -> HealthSummary | None:
+    """The tenant's latest health summary written before `moment` (None before the first)."""
+    return HealthSummary.objects.filter(computed_at__lt=moment).order_by("-computed_at").first()
 
 
 def customer_segment_problem(filters) -> dict | None:

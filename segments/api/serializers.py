@@ -193,6 +193,7 @@ class HealthModelSerializer(ModelSerializer):
             "ticket_threshold",
             "green_threshold",
             "yellow_threshold",
+            "first_scoring_alerts",
             "computed_at",
         ]
         read_only_fields = ["computed_at"]

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from flywheel.core import fields as core_fields
 
-
 APPS = ("accounts", "customers", "referrals", "ugc", "segments", "metrics")
 
 

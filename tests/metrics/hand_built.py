@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from customers.models import Customer
-from segments.models import CustomerHealth
+from segments.models import CustomerHealth, HealthSummary
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory, EventFactory, StageChangeFactory
 from tests.referrals.factories import ReferralFactory, ReferralLinkFactory
@@ -64,11 +64,13 @@ def build_october() -> tuple:
         ("C8", "social"),
         ("C9", "paid"),
     ]:
-        customer(name, channel, created=at(8, 1), became=at(8, 15))
-    Customer.all_tenants.filter(pk=people["C7"].pk).update(churned_at=at(10, 20))
-    # C8 churns at 00:30 on 1 November in Berlin: still October in UTC, not in Berlin.
-    Customer.all_tenants.filter(pk=people["C8"].pk).update(churned_at=at(11, 1, 0, 30))
-    Customer.all_tenants.filter(pk=people["C9"].pk).update(churned_at=at(9, 10))
+        churned = {
+            "C7": at(10, 20),
+            # C8 churns at 00:30 on 1 November in Berlin: still October in UTC, not in Berlin.
+            "C8": at(11, 1, 0, 30),
+            "C9": at(9, 10),
+        }.get(name)
+        customer(name, channel, created=at(8, 1), became=at(8, 15), churned=churned)
 
     def scored(name, score):
         band = "green" if score >= 70 else "yellow" if score >= 40 else "red"
@@ -83,6 +85,18 @@ def build_october() -> tuple:
 
     for name, score in [("C1", 80), ("C2", 60), ("C7", 10)]:
         scored(name, score)
+    # The health summary the nightly recompute left on 31 October: the active customers with
+    # a score (C1 80, C2 60, N1 70, all referred; C7 had churned, L1 is a lead).
+    HealthSummary.all_tenants.create(
+        tenant=tenant,
+        day=date(2026, 10, 31),
+        computed_at=at(10, 31, 3),
+        customers=3,
+        score_sum=210,
+        green=2,
+        yellow=1,
+        by_channel={"referral": ["210", 3]},
+    )
 
     # New customers in October (N4 at 00:30 on 1 October: still September in UTC).
     customer("N1", "referral", created=at(9, 20), became=at(10, 5))

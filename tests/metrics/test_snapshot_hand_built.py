@@ -44,6 +44,7 @@ EXPECTED = {
     "cac": 154.0,
     "cost_per_lead": r(Decimal(770) / 9, 2),  # 85.56
     "new_customers": 5,
+    "reactivated_customers": 0,
     "time_to_value_days": 6.75,  # N1 10 days, N2 3.5 days
     "avg_health_score": 70.0,  # C1 80, C2 60, N1 70 (C7 churned, L1 a lead)
     "active_usage_rate": r(Decimal(4) / 11, 4),  # C1, C2, N1, C5
@@ -61,6 +62,7 @@ EXPECTED = {
     "mrr_end": 900.0,
     "arpa": r(ARPA, 2),  # 81.82
     "new_mrr": 190.0,  # N1 50, N2 60, N4 80
+    "reactivation_mrr": 0.0,
     "expansion_mrr": 80.0,  # C1 +50, C6 +30
     "contraction_mrr": 80.0,  # C2 200 -> 120
     "churned_mrr": 100.0,  # C7
