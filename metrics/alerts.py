@@ -1,9 +1,11 @@
 """KPI alerts: a closed period's KPI that moved the bad way beyond the tenant's threshold.
 
 The registry says which way is bad (`good`); thresholds are per tenant (`KpiThreshold`), and
-a new tenant starts with DOMAIN's examples: churn_rate up by more than 20 % relative, NPS
-down by more than 10 points. An alert is stored once per KPI and period (a recomputation does
-not repeat it) with a `kpi.alert` domain event.
+a new tenant starts with DOMAIN's examples: churn_rate up by more than 20 % relative (or by 5
+points where the previous month had no churn, since a relative move from 0 is undefined), NPS
+down by more than 10 points. An alert carries the signed change (new - old) and the relative
+change, is stored once per KPI and period (a recomputation does not repeat it) and announced
+with a `kpi.alert` domain event.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from metrics.registry import BY_KEY
 from metrics.selectors import previous_snapshot
 
 DEFAULT_THRESHOLDS = (
-    ("churn_rate", ThresholdMode.RELATIVE, Decimal("20")),
-    ("nps", ThresholdMode.ABSOLUTE, Decimal("10")),
+    ("churn_rate", ThresholdMode.RELATIVE, Decimal("20"), Decimal("0.05")),
+    ("nps", ThresholdMode.ABSOLUTE, Decimal("10"), None),
 )
 
 
@@ -28,9 +30,11 @@ def thresholds_ensure_defaults(*, tenant) -> int:
     many were created. A tenant that later deletes them keeps none: no alerts."""
     if KpiThreshold.objects.exists():
         return 0
-    for kpi, mode, threshold in DEFAULT_THRESHOLDS:
+    for kpi, mode, threshold, absolute in DEFAULT_THRESHOLDS:
         KpiThreshold.objects.get_or_create(
-            tenant=tenant, kpi=kpi, defaults={"mode": mode, "threshold": threshold}
+            tenant=tenant,
+            kpi=kpi,
+            defaults={"mode": mode, "threshold": threshold, "absolute_threshold": absolute},
         )
     return len(DEFAULT_THRESHOLDS)
 
@@ -40,20 +44,44 @@ def thresholds_for(*, tenant) -> list[KpiThreshold]:
     return list(KpiThreshold.objects.filter(active=True).order_by("id"))
 
 
-def deterioration(kpi: str, mode: str, previous, current) -> Decimal | None:
-    """How far `kpi` moved the bad way (percent or units); None if not at all or unknown."""
+def changes(previous, current) -> tuple[Decimal | None, Decimal | None]:
+    """(current - previous, that in percent of |previous|); None where undefined."""
+    if previous is None or current is None:
+        return None, None
+    change = Decimal(str(current)) - Decimal(str(previous))
+    relative = None if Decimal(str(previous)) == 0 else 100 * change / abs(Decimal(str(previous)))
+    return change, relative
+
+
+def crossed(
+    kpi: str, threshold: KpiThreshold, previous, current
+) -> tuple[str, Decimal] | None:
+    """The (mode, limit) of the threshold `kpi` crossed moving the bad way, or None.
+
+    A relative threshold judges the move in percent of the previous value; where that is 0 or
+    unknown, the absolute threshold judges the move from 0 (none set: no alert)."""
     good = BY_KEY[kpi].good
-    if previous is None or current is None or good == "neutral":
+    if current is None or good == "neutral":
         return None
-    previous, current = Decimal(str(previous)), Decimal(str(current))
-    worse = current - previous if good == "down" else previous - current
+    base = Decimal(0) if previous is None else Decimal(str(previous))
+    worse = Decimal(str(current)) - base if good == "down" else base - Decimal(str(current))
     if worse <= 0:
         return None
-    if mode == ThresholdMode.ABSOLUTE:
-        return worse
-    if previous == 0:
+    if threshold.mode == ThresholdMode.RELATIVE and base != 0 and previous is not None:
+        moved = 100 * worse / abs(base)
+        return (ThresholdMode.RELATIVE, threshold.threshold) if moved > threshold.threshold else None
+    limit = (
+        threshold.threshold
+        if threshold.mode == ThresholdMode.ABSOLUTE
+        else threshold.absolute_threshold
+    )
+    if limit is None or worse <= limit:
         return None
-    return 100 * worse / abs(previous)
+    return ThresholdMode.ABSOLUTE, limit
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 4))
 
 
 def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
@@ -64,9 +92,11 @@ def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
     created = []
     for threshold in thresholds_for(tenant=tenant):
         was, now = previous.values.get(threshold.kpi), snapshot.values.get(threshold.kpi)
-        change = deterioration(threshold.kpi, threshold.mode, was, now)
-        if change is None or change <= threshold.threshold:
+        hit = crossed(threshold.kpi, threshold, was, now)
+        if hit is None:
             continue
+        mode, limit = hit
+        change, relative = changes(was, now)
         try:
             with transaction.atomic():
                 alert = KpiAlert.objects.create(
@@ -76,9 +106,10 @@ def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
                     period_start=snapshot.period_start,
                     previous_value=was,
                     value=now,
-                    change=float(round(change, 4)),
-                    mode=threshold.mode,
-                    threshold=threshold.threshold,
+                    change=_float(change),
+                    relative_change=_float(relative),
+                    mode=mode,
+                    threshold=limit,
                 )
         except IntegrityError:
             continue  # raised already for this period
@@ -93,6 +124,7 @@ def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
                 "previous_value": was,
                 "value": now,
                 "change": alert.change,
+                "relative_change": alert.relative_change,
                 "mode": alert.mode,
                 "threshold": str(alert.threshold),
             },

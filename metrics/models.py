@@ -72,11 +72,22 @@ class ThresholdMode(models.TextChoices):
 
 
 class KpiThreshold(TenantOwnedModel):
-    """Alert when `kpi` moves the bad way by more than `threshold` against the last period."""
+    """Alert when `kpi` moves the bad way by more than `threshold` against the last period.
+
+    A relative threshold (percent of the previous value) cannot judge a move from 0 or from
+    unknown; `absolute_threshold` is the move in the KPI's unit that applies then."""
 
     kpi = models.CharField(max_length=40)
     mode = models.CharField(max_length=10, choices=ThresholdMode.choices)
     threshold = models.DecimalField(max_digits=12, decimal_places=4)
+    absolute_threshold = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For a relative threshold: the absolute move that applies when the previous "
+        "value is 0 or null.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -95,10 +106,19 @@ class KpiAlert(TenantOwnedModel):
     kpi = models.CharField(max_length=40)
     granularity = models.CharField(max_length=10, choices=Granularity.choices)
     period_start = models.DateField()
-    previous_value = models.FloatField()
+    previous_value = models.FloatField(null=True, blank=True)
     value = models.FloatField()
-    change = models.FloatField(help_text="Relative (percent) or absolute, by the threshold.")
-    mode = models.CharField(max_length=10, choices=ThresholdMode.choices)
+    change = models.FloatField(
+        null=True, blank=True, help_text="value - previous_value (signed; null without previous)."
+    )
+    relative_change = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="change / |previous_value| in percent (null when the previous is 0 or null).",
+    )
+    mode = models.CharField(
+        max_length=10, choices=ThresholdMode.choices, help_text="Which threshold was crossed."
+    )
     threshold = models.DecimalField(max_digits=12, decimal_places=4)
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

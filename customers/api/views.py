@@ -15,7 +15,7 @@ from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
 from customers.services.events import MAX_BATCH as MAX_EVENTS
 from flywheel.core import timebounds
 from flywheel.core.errors import ApplicationError
-from flywheel.core.views import TenantViewSet
+from flywheel.core.views import CreateModelMixin, TenantViewSet, UpdateModelMixin
 
 
 class BatchTooLargeError(ApplicationError):
@@ -42,8 +42,8 @@ def _batch(request, key: str, limit: int) -> list:
 class CustomerViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    CreateModelMixin,
+    UpdateModelMixin,
     mixins.DestroyModelMixin,
     TenantViewSet,
 ):

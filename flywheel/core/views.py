@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import exceptions, generics, mixins, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant
@@ -174,12 +175,45 @@ class TenantAPIView(TenantScopedMixin, generics.GenericAPIView):
     """Base of non-model views under `/api/v1/tenants/{tenant}/` (reports, the tenant)."""
 
 
+class _AnswerAsStored:
+    def answer(self, instance):
+        """The representation a following GET returns: the object read back through the
+        view's queryset (annotations, related rows) with a fresh serializer context (e.g.
+        ranks that depend on the other rows)."""
+        stored = self.get_queryset().get(pk=instance.pk)
+        return self.get_serializer(stored).data
+
+
+class CreateModelMixin(_AnswerAsStored, mixins.CreateModelMixin):
+    """Create, then answer the stored object as GET shows it (201)."""
+
+    def create(self, request, *args: Any, **kwargs: Any):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = self.answer(serializer.instance)
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data)
+        )
+
+
+class UpdateModelMixin(_AnswerAsStored, mixins.UpdateModelMixin):
+    """PUT and PATCH, then answer the stored object as GET shows it."""
+
+    def update(self, request, *args: Any, **kwargs: Any):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.answer(serializer.instance))
+
+
 # The mixins of a full CRUD resource and of a read-only one, for `class X(*CRUD, TenantViewSet)`.
 CRUD = (
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    CreateModelMixin,
+    UpdateModelMixin,
     mixins.DestroyModelMixin,
 )
 READ_ONLY = (mixins.ListModelMixin, mixins.RetrieveModelMixin)

@@ -186,8 +186,9 @@ class KpiThresholdSerializer(ModelSerializer):
 
     class Meta:
         model = KpiThreshold
-        fields = ["id", "kpi", "mode", "threshold", "active", "created_at"]
+        fields = ["id", "kpi", "mode", "threshold", "absolute_threshold", "active", "created_at"]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"absolute_threshold": {"min_value": Decimal("0.0001")}}
 
     def validate_kpi(self, value: str) -> str:
         kpi = BY_KEY.get(value)
@@ -214,6 +215,7 @@ class KpiAlertSerializer(ModelSerializer):
             "previous_value",
             "value",
             "change",
+            "relative_change",
             "mode",
             "threshold",
             "created_at",

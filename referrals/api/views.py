@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from customers.models import Customer
-from flywheel.core.views import CRUD, READ_ONLY, TenantViewSet
+from flywheel.core.views import CRUD, READ_ONLY, TenantViewSet, UpdateModelMixin
 from referrals import selectors
 from referrals.api import serializers as s
 from referrals.filters import ReferralFilterSet, ReferralLinkFilterSet, RewardFilterSet
@@ -50,7 +50,7 @@ class ReferralProgramViewSet(*CRUD, TenantViewSet):
 )
 @extend_schema(tags=["referrals"])
 class ReferralLinkViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, TenantViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, UpdateModelMixin, TenantViewSet
 ):
     """Referrers' personal links with their counters (clicks, referrals, qualified)."""
 

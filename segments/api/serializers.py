@@ -111,6 +111,12 @@ class SizingInputSerializer(Serializer):
             normalized = [[str(key), str(Decimal(str(share)))] for key, share in groups]
         except Exception as error:
             raise serializers.ValidationError({"groups": ["[[key, percent], ...]"]}) from error
+        total = sum((Decimal(share) for _, share in normalized), Decimal(0))
+        if total != 100:
+            raise serializers.ValidationError(
+                {"groups": [f"The adoption groups split the whole market: 100 %, not {total} %."]},
+                code="groups_sum",
+            )
         keys = {key for key, _ in normalized}
         unknown = sorted(set(attrs["targeted_groups"]) - keys)
         if unknown:

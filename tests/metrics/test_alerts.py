@@ -9,7 +9,7 @@ from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
 from metrics.alerts import (
     alerts_evaluate,
-    deterioration,
+    changes,
     thresholds_ensure_defaults,
     thresholds_for,
 )
@@ -41,7 +41,9 @@ def test_churn_up_by_more_than_20_percent_raises_one_alert_and_event():
         alerts = alerts_evaluate(tenant=tenant, snapshot=october)
         again = alerts_evaluate(tenant=tenant, snapshot=october)
         # then
-        assert [(a.kpi, round(a.change, 1)) for a in alerts] == [("churn_rate", 30.0)]
+        assert [(a.kpi, a.change, round(a.relative_change, 1)) for a in alerts] == [
+            ("churn_rate", 0.03, 30.0)
+        ]
         assert again == []
         assert KpiAlert.objects.count() == 1
         events = DomainEvent.objects.filter(name="kpi.alert")
@@ -67,7 +69,7 @@ def test_nps_down_by_more_than_10_points_alerts_in_absolute_mode():
     october = _months(tenant, {"nps": 40}, {"nps": 29})
     with tenant_scope(tenant):
         alerts = alerts_evaluate(tenant=tenant, snapshot=october)
-    assert [(a.kpi, a.change, a.mode) for a in alerts] == [("nps", 11.0, "absolute")]
+    assert [(a.kpi, a.change, a.mode) for a in alerts] == [("nps", -11.0, "absolute")]
 
 
 @pytest.mark.django_db
@@ -111,14 +113,55 @@ def test_a_new_tenant_starts_with_the_default_thresholds(django_capture_on_commi
         tenant = services.tenant_create(owner=UserFactory(), name="Fresh", slug="fresh")
     # then
     rows = KpiThreshold.all_tenants.filter(tenant=tenant).order_by("kpi")
-    assert [(t.kpi, t.mode, t.threshold) for t in rows] == [
-        ("churn_rate", "relative", Decimal("20")),
-        ("nps", "absolute", Decimal("10")),
+    assert [(t.kpi, t.mode, t.threshold, t.absolute_threshold) for t in rows] == [
+        ("churn_rate", "relative", Decimal("20"), Decimal("0.05")),
+        ("nps", "absolute", Decimal("10"), None),
     ]
 
 
-def test_deterioration_is_null_for_unknown_values_and_a_zero_base():
-    assert deterioration("churn_rate", "relative", None, 0.2) is None
-    assert deterioration("churn_rate", "relative", 0, 0.2) is None
-    assert deterioration("churn_rate", "absolute", 0, 0.2) == Decimal("0.2")
-    assert deterioration("revenue", "relative", 100, 80) == 20
+def test_changes_are_signed_and_relative_only_from_a_known_nonzero_base():
+    assert changes(100, 0) == (Decimal(-100), Decimal(-100))
+    assert changes(0.1, 0.13)[0] == Decimal("0.03")
+    assert changes(0, 0.14) == (Decimal("0.14"), None)
+    assert changes(None, 0.2) == (None, None)
+
+
+@pytest.mark.django_db
+def test_an_nps_drop_from_100_to_0_reads_minus_100():
+    tenant = TenantFactory()
+    october = _months(tenant, {"nps": 100}, {"nps": 0})
+    with tenant_scope(tenant):
+        (alert,) = alerts_evaluate(tenant=tenant, snapshot=october)
+    assert (alert.previous_value, alert.value, alert.change) == (100.0, 0.0, -100.0)
+    assert alert.relative_change == -100.0
+    assert DomainEvent.all_tenants.get(name="kpi.alert").payload["change"] == -100.0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("previous", [0, None])
+def test_churn_from_zero_or_unknown_is_judged_by_the_absolute_threshold(previous):
+    # given the default churn threshold: +20 % relative, or +0.05 where the base is 0 or null
+    tenant = TenantFactory()
+    october = _months(tenant, {"churn_rate": previous}, {"churn_rate": 0.14})
+    with tenant_scope(tenant):
+        (alert,) = alerts_evaluate(tenant=tenant, snapshot=october)
+    assert (alert.kpi, alert.mode, alert.threshold) == ("churn_rate", "absolute", Decimal("0.05"))
+    assert alert.relative_change is None
+    assert alert.change == (0.14 if previous == 0 else None)
+
+
+@pytest.mark.django_db
+def test_a_small_move_from_zero_stays_below_the_absolute_threshold():
+    tenant = TenantFactory()
+    october = _months(tenant, {"churn_rate": 0}, {"churn_rate": 0.04})
+    with tenant_scope(tenant):
+        assert alerts_evaluate(tenant=tenant, snapshot=october) == []
+
+
+@pytest.mark.django_db
+def test_a_relative_threshold_without_an_absolute_one_stays_silent_from_zero():
+    tenant = TenantFactory()
+    KpiThresholdFactory(tenant=tenant, kpi="churn_rate", mode="relative", threshold="20")
+    october = _months(tenant, {"churn_rate": 0}, {"churn_rate": 0.5}, defaults=False)
+    with tenant_scope(tenant):
+        assert alerts_evaluate(tenant=tenant, snapshot=october) == []

@@ -253,3 +253,58 @@ def test_every_segments_admin_list_renders(client, model):
     CustomerSegmentFactory()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse(f"admin:segments_{model}_changelist")).status_code == 200
+
+
+def test_a_created_or_changed_segment_answers_its_score_and_rank_like_a_get(tenant, admin):
+    # given a model with two criteria and one segment
+    base = f"/api/v1/tenants/{tenant.slug}"
+    model = admin.post(
+        f"{base}/scoring-models/",
+        {
+            "name": "M",
+            "criteria": [
+                {"key": "a", "label": "A", "weight": "60"},
+                {"key": "b", "label": "B", "weight": "40"},
+            ],
+        },
+        format="json",
+    ).json()
+    first = admin.post(
+        f"{base}/market-segments/",
+        {"name": "One", "model": model["id"], "ratings": {"a": 1, "b": 1}},
+        format="json",
+    )
+    # when a second one is created and the first changed
+    second = admin.post(
+        f"{base}/market-segments/",
+        {"name": "Two", "model": model["id"], "ratings": {"a": 3, "b": 2}},
+        format="json",
+    )
+    changed = admin.patch(
+        f"{base}/market-segments/{first.json()['id']}/",
+        {"ratings": {"a": 5, "b": 4}},
+        format="json",
+    )
+    # then every write answers what a following GET shows
+    assert first.status_code == 201 and first.json()["score"] == "1.00"
+    assert second.json()["score"] == "2.60" and second.json()["rank"] == 1
+    assert changed.json()["score"] == "4.60" and changed.json()["rank"] == 1
+    for answer in (changed.json(),):
+        assert admin.get(f"{base}/market-segments/{answer['id']}/").json() == answer
+    assert admin.get(f"{base}/market-segments/{second.json()['id']}/").json()["rank"] == 2
+
+
+@pytest.mark.parametrize("shares", [[10, 20, 30, 20, 10], [2.5, 13.5, 34, 34, 16.5]])
+def test_adoption_groups_must_add_up_to_100(tenant, admin, shares):
+    keys = ["innovators", "early_adopters", "early_majority", "late_majority", "laggards"]
+    body = {
+        "market_customers": 1198,
+        "average_arr": "15000",
+        "groups": [[k, s] for k, s in zip(keys, shares, strict=True)],
+        "targeted_groups": ["innovators"],
+        "market_shares": [25],
+    }
+    url = f"/api/v1/tenants/{tenant.slug}/market-sizing/compute/"
+    response = admin.post(url, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "groups"

@@ -14,7 +14,7 @@ from flywheel.core import filters as core_filters
 from flywheel.core.serializers import ProblemSerializer
 from flywheel.core.tenancy import tenant_scope
 from flywheel.core.throttling import AnonRateThrottle
-from flywheel.core.views import ApiView, TenantViewSet
+from flywheel.core.views import ApiView, CreateModelMixin, TenantViewSet, UpdateModelMixin
 from ugc.api import serializers as s
 from ugc.models import UGCKind, UGCRequest, UGCRule, UGCStatus, UGCTrigger
 from ugc.services import requests as services
@@ -95,8 +95,8 @@ class UGCRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 class UGCRuleViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    CreateModelMixin,
+    UpdateModelMixin,
     mixins.DestroyModelMixin,
     TenantViewSet,
 ):
