@@ -53,9 +53,7 @@ def changes(previous, current) -> tuple[Decimal | None, Decimal | None]:
     return change, relative
 
 
-def crossed(
-    kpi: str, threshold: KpiThreshold, previous, current
-) -> tuple[str, Decimal] | None:
+def crossed(kpi: str, threshold: KpiThreshold, previous, current) -> tuple[str, Decimal] | None:
     """The (mode, limit) of the threshold `kpi` crossed moving the bad way, or None.
 
     A relative threshold judges the move in percent of the previous value; where that is 0 or
@@ -69,7 +67,9 @@ def crossed(
         return None
     if threshold.mode == ThresholdMode.RELATIVE and base != 0 and previous is not None:
         moved = 100 * worse / abs(base)
-        return (ThresholdMode.RELATIVE, threshold.threshold) if moved > threshold.threshold else None
+        return (
+            (ThresholdMode.RELATIVE, threshold.threshold) if moved > threshold.threshold else None
+        )
     limit = (
         threshold.threshold
         if threshold.mode == ThresholdMode.ABSOLUTE

@@ -15,6 +15,7 @@ from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
 from customers.services.events import MAX_BATCH as MAX_EVENTS
 from flywheel.core import timebounds
 from flywheel.core.errors import ApplicationError
+from flywheel.core.pagination import is_whole_number
 from flywheel.core.views import CreateModelMixin, TenantViewSet, UpdateModelMixin
 
 
@@ -124,7 +125,7 @@ class CustomerViewSet(
         except ValueError as error:  # OutOfRange included
             raise ValidationError({"before": [str(error)]}) from error
         limit_raw = request.query_params.get("limit", "50")
-        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 200:
+        if not is_whole_number(limit_raw) or not 1 <= int(limit_raw) <= 200:
             raise ValidationError({"limit": ["A whole number from 1 to 200."]})
         limit = int(limit_raw)
         entries = selectors.customer_timeline(customer=customer, before=before, limit=limit)

@@ -1,7 +1,16 @@
 """Cursor pagination for every list: `?cursor=` and `?limit=` (default 50, at most 200)."""
 
+import re
+
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def is_whole_number(raw: str) -> bool:
+    """ASCII digits only, at most 18 (`str.isdigit` also accepts e.g. "²", which `int` refuses)."""
+    return _WHOLE.fullmatch(raw) is not None
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -20,7 +29,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+        if raw is not None and (not is_whole_number(raw) or int(raw) < 1):
             raise ValidationError({"limit": ["A whole number from 1 to 200."]})
         return super().get_page_size(request)
 

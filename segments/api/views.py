@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from customers.api.serializers import CustomerSerializer
+from flywheel.core.pagination import is_whole_number
 from flywheel.core.views import CRUD, TenantAPIView, TenantViewSet
 from segments import scoring
 from segments.api import serializers as s
@@ -64,7 +65,7 @@ class MarketSegmentViewSet(*CRUD, TenantViewSet):
         """The segments of a scoring model, best first (ties by name)."""
         model_id = request.query_params.get("model")
         models = ScoringModel.objects.all()
-        if model_id is not None and not model_id.isdigit():
+        if model_id is not None and not is_whole_number(model_id):
             raise ValidationError({"model": ["A scoring model id."]})
         # Without `model`: the default model, else the oldest one.
         chosen = models.filter(pk=model_id) if model_id else models.order_by("-is_default", "id")

@@ -293,3 +293,12 @@ def test_events_with_every_field_at_its_edges_are_accepted(tenant, api):
         format="json",
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("limit", ["²", "٣", "1" * 30])
+def test_a_limit_of_unicode_or_huge_digits_is_400(tenant, api, limit):
+    client, base = api
+    customer = CustomerFactory(tenant=tenant)
+    for url in (f"{base}/kpis/jobs/", f"{base}/customers/{customer.pk}/timeline/"):
+        assert client.get(url, {"limit": limit}).status_code == 400, url
+    assert client.get(f"{base}/market-segments/ranking/", {"model": limit}).status_code == 400
