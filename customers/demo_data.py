@@ -39,6 +39,8 @@ PLANS = (
     ("enterprise", Decimal(199)),
 )
 FEATURES = ("reports", "export", "api", "alerts", "dashboards", "integrations", "sso", "audit")
+# How customers answer NPS (0..10): mostly passives and promoters, as in a healthy SaaS.
+NPS_WEIGHTS = (2, 1, 1, 2, 2, 4, 6, 12, 20, 25, 25)
 ACTIVITY_DAYS = 90  # logins and feature use are generated for the last 90 days only
 DAY = timedelta(days=1)
 
@@ -122,7 +124,9 @@ class Generator:
             at = at + timedelta(days=rng.uniform(0.1, max_gap))
             if rng.random() > chance or at >= self.now:
                 if customer.stage == "lead" and rng.random() < 0.3:
-                    self._event(person, "custom", created_at + DAY * rng.random(), name="webinar")
+                    webinar = created_at + DAY * rng.random()
+                    if webinar < self.now:  # the history ends at `now`: nothing after it
+                        self._event(person, "custom", webinar, name="webinar")
                 return person
             self._enter(person, stage, at)
         customer.became_customer_at = at
@@ -213,7 +217,7 @@ class Generator:
         for _ in range(rng.choices((0, 1, 2), (40, 45, 15))[0]):
             answered = since + timedelta(days=rng.uniform(14, max((end - since).days, 15)))
             if answered < end:
-                score = rng.choices(range(11), (2, 1, 1, 2, 2, 4, 6, 12, 20, 25, 25))[0]
+                score = rng.choices(range(11), NPS_WEIGHTS)[0]
                 self._event(person, "nps", answered, Decimal(score))
         first_win = since + timedelta(days=rng.uniform(3, 45))
         if first_win < end and rng.random() < 0.7:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Tenant
 from flywheel.core.admin import TenantOwnedAdmin, model_view
-from metrics.charts import line_chart
+from metrics.charts import line_chart, since_first_data
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from metrics.periods import GRANULARITIES
 from metrics.registry import KPIS
@@ -56,14 +56,16 @@ class KpiSnapshotAdmin(TenantOwnedAdmin):
         charts = []
         if tenant is not None:
             # all_tenants: support staff chart the tenant they picked.
-            snapshots = list(
-                KpiSnapshot.all_tenants.filter(tenant=tenant, granularity=granularity)
-                .order_by("-period_start")
-                .values_list("period_start", "values", "complete")[:CHART_PERIODS]
-            )[::-1]
+            snapshots = since_first_data(
+                list(
+                    KpiSnapshot.all_tenants.filter(tenant=tenant, granularity=granularity)
+                    .order_by("-period_start")
+                    .values_list("period_start", "values", "complete", "inputs")[:CHART_PERIODS]
+                )[::-1]
+            )
             running = bool(snapshots) and not snapshots[-1][2]
             for kpi in KPIS:
-                points = [(start, values.get(kpi.key)) for start, values, _ in snapshots]
+                points = [(start, values.get(kpi.key)) for start, values, _, _ in snapshots]
                 title = f"{kpi.name} ({kpi.unit}, {kpi.good} is good)"
                 # line_chart escapes its only text input (the title); the rest are numbers.
                 svg = line_chart(title, points, running_last=running)

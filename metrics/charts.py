@@ -8,6 +8,20 @@ from html import escape
 WIDTH, HEIGHT, PAD_X, PAD_Y = 360, 150, 44, 22
 
 
+def has_data(inputs: dict) -> bool:
+    """A snapshot counted something (a lead, a customer, a payment, an event...)."""
+    return any(value not in (0, None) for value in inputs.values())
+
+
+def since_first_data(rows: list[tuple]) -> list[tuple]:
+    """Snapshot rows (oldest first, `inputs` last) from the first one with data: periods
+    before a tenant's first customer are not drawn as zeros."""
+    for index, row in enumerate(rows):
+        if has_data(row[-1]):
+            return rows[index:]
+    return []
+
+
 def _label(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"

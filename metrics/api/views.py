@@ -105,7 +105,12 @@ class KpiSnapshotViewSet(*READ_ONLY, TenantViewSet):
         for snap in rows[:CSV_MAX_ROWS]:
             values = [snap.values.get(key) for key in keys]
             writer.writerow(
-                [snap.granularity, snap.period_start, snap.period_end, snap.complete]
+                [
+                    snap.granularity,
+                    snap.period_start,
+                    snap.period_end,
+                    "true" if snap.complete else "false",  # as in the JSON, not Python's True
+                ]
                 + ["" if v is None else v for v in values]
             )
         return response

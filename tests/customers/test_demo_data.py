@@ -102,3 +102,37 @@ def test_seeding_a_tenant_with_customers_needs_reset():
         stdout=io.StringIO(),
     )
     assert Customer.all_tenants.filter(tenant__slug="again").count() == 10
+
+
+def test_nothing_in_the_history_lies_after_its_end():
+    # given a short history with many leads (their webinar events used to spill past `now`)
+    tenant = _seed("until-now", seed=3, customers=400)
+    # then
+    assert not Event.all_tenants.filter(tenant=tenant, occurred_at__gte=NOW).exists()
+    assert not StageChange.all_tenants.filter(tenant=tenant, changed_at__gte=NOW).exists()
+    assert not Customer.all_tenants.filter(tenant=tenant, created_at__gte=NOW).exists()
+
+
+def test_seed_demo_logs_plain_progress_lines_and_is_silent_at_verbosity_0(capsys):
+    call_command(
+        "seed_demo",
+        tenant="quiet",
+        customers=50,
+        days=30,
+        seed=1,
+        verbosity=0,
+        now=NOW.date().isoformat(),
+        stdout=io.StringIO(),
+    )
+    assert capsys.readouterr().err == ""
+    call_command(
+        "seed_demo",
+        tenant="loud",
+        customers=50,
+        days=30,
+        seed=1,
+        now=NOW.date().isoformat(),
+        stdout=io.StringIO(),
+    )
+    err = capsys.readouterr().err
+    assert "\r" not in err and "50/50 customers" in err

@@ -84,6 +84,7 @@ def test_the_csv_export_has_a_row_per_snapshot_and_a_column_per_kpi(tenant, view
     assert rows[0] == ["granularity", "period_start", "period_end", "complete", "new_leads", "cac"]
     assert rows[1][:2] == ["month", "2026-09-01"] and rows[1][4:] == ["3", ""]
     assert rows[2][4] == "7"
+    assert {row[3] for row in rows[1:]} == {"true"}  # as in the JSON, not Python's True
 
 
 @pytest.mark.django_db

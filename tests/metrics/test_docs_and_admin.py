@@ -61,3 +61,18 @@ def test_the_admin_charts_every_kpi_of_the_chosen_tenant(client):
     assert client.get("/admin/metrics/kpisnapshot/").status_code == 200
     assert client.get("/admin/metrics/kpialert/").status_code == 200
     assert "KPI charts" in client.get("/admin/metrics/kpisnapshot/").content.decode()
+
+
+def test_charts_start_at_the_tenants_first_data():
+    from datetime import date
+
+    from metrics.charts import since_first_data
+
+    rows = [
+        (date(2026, 1, 1), {"new_leads": 0}, True, {"new_leads": 0, "acquisition_spend": None}),
+        (date(2026, 2, 1), {"new_leads": 0}, True, {"new_leads": 0, "revenue": 0.0}),
+        (date(2026, 3, 1), {"new_leads": 3}, True, {"new_leads": 3}),
+        (date(2026, 4, 1), {"new_leads": 0}, False, {"new_leads": 0}),
+    ]
+    assert [row[0].month for row in since_first_data(rows)] == [3, 4]
+    assert since_first_data(rows[:2]) == []

@@ -158,3 +158,68 @@ def test_writes_in_batches_give_the_same_result(tenant, model, monkeypatch):
     assert scores == sorted(scores) and len(set(scores)) > 1
     assert CustomerHealth.all_tenants.filter(tenant=tenant).count() == 5
     assert _recompute(tenant)["customers"] == 0
+
+
+def test_alerts_found_at_the_first_scoring_are_emitted(tenant, model):
+    # given a new customer who starts red and paying late
+    newcomer = CustomerFactory(tenant=tenant)
+    _events(tenant, newcomer, "payment", 2, status="late")
+    # when
+    _recompute(tenant)
+    # then one event per alert, marked as found at the first scoring
+    events = DomainEvent.all_tenants.filter(tenant=tenant, name="customer.health_alert")
+    alerts = sorted(e.payload["alert"] for e in events)
+    assert "retention_campaign" in alerts and "risk_alert" in alerts
+    assert {e.payload["first_scoring"] for e in events} == {True}
+    assert {e.payload["customer_id"] for e in events} == {newcomer.pk}
+    assert HealthAlert.all_tenants.filter(customer=newcomer).count() == len(alerts)
+
+
+def test_first_scoring_alerts_can_be_switched_off_for_imports(tenant, model):
+    model.first_scoring_alerts = False
+    model.save()
+    imported = CustomerFactory(tenant=tenant)
+    _events(tenant, imported, "payment", 1, status="failed")
+    _recompute(tenant)
+    assert not DomainEvent.all_tenants.filter(tenant=tenant, name="customer.health_alert").exists()
+    assert HealthAlert.all_tenants.filter(customer=imported).exists()  # still recorded
+
+
+def test_a_big_first_fill_emits_its_alerts_in_one_domain_event_write(tenant, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(30):
+        CustomerFactory(tenant=tenant)  # no events: risk_alert and education each
+    with CaptureQueriesContext(connection) as queries:
+        _recompute(tenant)
+    inserts = [q for q in queries if "core_domainevent" in q["sql"] and "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    events = DomainEvent.all_tenants.filter(tenant=tenant, name="customer.health_alert")
+    assert events.count() == 60
+
+
+def test_a_full_recompute_writes_the_days_summary_over_active_customers(tenant, model):
+    from segments.models import HealthSummary
+    from segments.selectors import health_summary_at
+
+    # given two active customers and a lead
+    active = [CustomerFactory(tenant=tenant, stage="customer") for _ in range(2)]
+    _events(tenant, active[0], "login", 20)
+    CustomerFactory(tenant=tenant)  # a lead: scored, not in the summary
+    # when: two recomputes on one day, one the next day
+    _recompute(tenant)
+    with tenant_scope(tenant):
+        health_recompute(tenant=tenant, as_of=AS_OF + timedelta(hours=2))
+        health_recompute(tenant=tenant, as_of=AS_OF + timedelta(days=1))
+        # then one summary a day, the day's last recompute winning
+        summaries = list(HealthSummary.objects.order_by("day"))
+        assert [s.day.isoformat() for s in summaries] == ["2026-11-01", "2026-11-02"]
+        assert summaries[0].computed_at == AS_OF + timedelta(hours=2)
+        assert summaries[0].customers == 2
+        scores = sorted(_health(c).score for c in active)
+        assert summaries[0].score_sum == sum(scores)
+        assert summaries[0].green + summaries[0].yellow + summaries[0].red == 2
+        # and the one in force at a moment is the last written before it; none before the first
+        assert health_summary_at(moment=AS_OF) is None
+        assert health_summary_at(moment=AS_OF + timedelta(hours=3)).pk == summaries[0].pk

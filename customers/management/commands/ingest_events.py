@@ -17,6 +17,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from customers.demo_data import NPS_WEIGHTS
+from flywheel.core.progress import Progress
+
 BATCH = 1000
 
 
@@ -70,8 +73,8 @@ def _sample(tenant_slug: str, count: int, seed: int) -> list[dict]:
             event["properties"] = {"status": rng.choice(["paid"] * 8 + ["late", "failed"])}
         elif kind == "support_ticket":
             event["properties"] = {"status": "opened"}
-        elif kind == "nps":
-            event["value"] = rng.randint(0, 10)
+        elif kind == "nps":  # answered like the demo's customers, not uniformly at random
+            event["value"] = rng.choices(range(11), NPS_WEIGHTS)[0]
         events.append(event)
     return events
 
@@ -117,6 +120,7 @@ class Command(BaseCommand):
         endpoint = f"{url.rstrip('/')}/api/v1/tenants/{tenant}/events/bulk/"
         totals = {"created": 0, "duplicate": 0, "rejected": len(bad_lines)}
         rejected = list(bad_lines)
+        bar = Progress(len(events), "events", verbosity=options["verbosity"])
         for start in range(0, len(events), BATCH):
             chunk = events[start : start + BATCH]
             report = _post(endpoint, key, [event for _, event in chunk], create_missing_customers)
@@ -125,8 +129,8 @@ class Command(BaseCommand):
             for item in report["results"]:
                 if item["status"] == "rejected":
                     rejected.append((chunk[item["index"]][0], item["errors"]))
-            self.stderr.write(f"\rsent {min(start + BATCH, len(events))}/{len(events)}", ending="")
-        self.stderr.write("")
+            bar.update(min(start + BATCH, len(events)))
+        bar.finish()
         self.stdout.write(
             f"lines: {len(events) + len(bad_lines)}  created: {totals['created']}  "
             f"duplicate: {totals['duplicate']}  rejected: {totals['rejected']}"

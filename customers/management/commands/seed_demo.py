@@ -1,6 +1,5 @@
 """`manage.py seed_demo --tenant demo --customers N --days D --seed S`: a demo flywheel history."""
 
-import sys
 import time
 from datetime import UTC, datetime
 
@@ -9,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Tenant
 from customers.demo_data import seed_tenant
 from customers.models import Customer
-from flywheel.core.progress import progress_bar
+from flywheel.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -57,15 +56,16 @@ class Command(BaseCommand):
                 raise CommandError(f"Tenant {tenant!r} has customers; use --reset to replace them.")
             existing.delete()
         started = time.monotonic()
+        bar = Progress(customers, "customers", verbosity=options["verbosity"])
         totals = seed_tenant(
             tenant=target,
             customers=customers,
             days=days,
             seed=seed,
             now=end,
-            progress=lambda done, total: progress_bar(done, total, started, "customers"),
+            progress=lambda done, total: bar.update(done),
         )
-        sys.stderr.write("\n")
+        bar.finish()
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Seeded {target.slug}: {totals['customers']:,} customers, "

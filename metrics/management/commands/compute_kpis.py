@@ -1,14 +1,12 @@
 """`manage.py compute_kpis --tenant T --since D [--until D] [--granularity G]`: backfill."""
 
-import sys
-import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Tenant
-from flywheel.core.progress import progress_bar
+from flywheel.core.progress import Progress
 from flywheel.core.tenancy import tenant_scope
 from metrics.jobs import recompute_range
 from metrics.periods import GRANULARITIES
@@ -40,15 +38,17 @@ class Command(BaseCommand):
         total = 0
         with tenant_scope(target):
             for chosen in granularity or ["month"]:
-                started = time.monotonic()
+                bars: dict = {}
+
+                def progress(done, count, g=chosen, bars=bars):
+                    bar = bars.setdefault(
+                        "bar", Progress(count, f"{g} snapshots", verbosity=options["verbosity"])
+                    )
+                    bar.update(done)
+
                 total += recompute_range(
-                    tenant=target,
-                    granularity=chosen,
-                    since=since,
-                    until=until,
-                    progress=lambda done, count, g=chosen, t=started: progress_bar(
-                        done, count, t, f"{g} snapshots"
-                    ),
+                    tenant=target, granularity=chosen, since=since, until=until, progress=progress
                 )
-                sys.stderr.write("\n")
+                if "bar" in bars:
+                    bars["bar"].finish()
         self.stdout.write(f"Computed {total:,} snapshots for {target.slug}.")
