@@ -10,7 +10,7 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from metrics import handlers  # noqa: F401  (registers domain-event handlers)
+        from metrics import subscribers  # noqa: F401  (registers domain-event subscribers)
         from metrics.models import AcquisitionSpend, KpiThreshold
 
         auditlog.register(AcquisitionSpend)

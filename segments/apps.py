@@ -10,7 +10,7 @@ class SegmentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from segments import handlers  # noqa: F401  (registers domain-event handlers)
+        from segments import subscribers  # noqa: F401  (registers domain-event subscribers)
         from segments.models import CustomerSegment, HealthModel, ScoringModel
 
         auditlog.register(ScoringModel)

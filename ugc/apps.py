@@ -10,7 +10,7 @@ class UgcConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from ugc import handlers  # noqa: F401  (registers domain-event handlers)
+        from ugc import subscribers  # noqa: F401  (registers domain-event subscribers)
         from ugc.models import UGCRequest, UGCRule
 
         auditlog.register(UGCRule)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.actors import Actor
+from customers.event_facts import fact_of
 from customers.event_rules import CleanEvent, clean_event
 from customers.models import Customer, Event, EventKind, StageChange
 from customers.services.customers import created_payload, initial_stage_change
@@ -195,6 +196,17 @@ def events_ingest(
                     "event_ids": [inserted[e.sender_id] for e in stored],
                     "customer_ids": sorted({e.customer_id for e in stored}),
                     "kinds": dict(Counter(e.kind for e in stored)),
+                    "events": [
+                        fact_of(
+                            inserted[e.sender_id],
+                            customer_id=e.customer_id,
+                            kind=e.kind,
+                            occurred_at=e.occurred_at,
+                            value=e.value,
+                            properties=e.properties,
+                        )
+                        for e in stored
+                    ],
                 },
             )
 

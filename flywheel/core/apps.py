@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "flywheel.core"
     label = "core"
     verbose_name = "Flywheel core"
+
+    def ready(self) -> None:
+        # Registers the delivery task by name: the outbox enqueues it from the registry.
+        from flywheel.core import tasks  # noqa: F401

@@ -1,6 +1,8 @@
-"""Core data: stored responses of idempotent requests, and the domain-event outbox."""
+"""Core data: stored responses of idempotent requests, the domain-event outbox and its
+delivery ledger."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from flywheel.core.tenancy import TenantOwnedModel
@@ -32,18 +34,58 @@ class IdempotencyRecord(models.Model):
 class DomainEvent(TenantOwnedModel):
     """Something a service changed (`customer.created`, `referral.qualified`, ...).
 
-    The outbox of the domain: handlers of other apps and outbound webhooks read from it.
+    The outbox of the domain: subscribers of other apps (and outbound webhooks) react to it.
+    `settled_at` is set once every subscriber of the event has taken it (or was parked), so
+    the sweeper only looks at the few events still in flight.
     """
 
     name = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)
     occurred_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["tenant", "name", "occurred_at"], name="domainevent_tenant_name"),
             models.Index(fields=["tenant", "occurred_at"], name="domainevent_tenant_time"),
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(settled_at__isnull=True),
+                name="domainevent_unsettled",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"
+
+
+class DeliveryStatus(models.TextChoices):
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed, retrying"
+    PARKED = "parked", "Parked after its last retry"
+
+
+class EventDelivery(TenantOwnedModel):
+    """The ledger of one subscriber and one event: `done` is written in the same transaction
+    as the subscriber's effects (so each pair takes effect once); `failed` and `parked` are
+    written after a failed attempt, with the error."""
+
+    subscriber = models.CharField(max_length=100)
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "event"], name="delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="delivery_status"),
+            models.Index(fields=["tenant", "status"], name="delivery_tenant_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} <- {self.event_id} ({self.status})"

@@ -1,8 +1,8 @@
-"""Periodic housekeeping of the core."""
+"""Celery tasks of the core: domain-event delivery and its sweeper, housekeeping."""
 
 from celery import shared_task
 
-from flywheel.core import idempotency
+from flywheel.core import delivery, idempotency
 
 
 @shared_task(name="flywheel.core.tasks.idempotency_records_purge_task")
@@ -11,14 +11,14 @@ def idempotency_records_purge_task() -> int:
     return idempotency.purge_expired()
 
 
-@shared_task(
-    name="flywheel.core.tasks.domain_events_dispatch_task",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    max_retries=5,
-)
-def domain_events_dispatch_task(event_ids: list[int]) -> int:
-    """Run the handlers of these domain events (each in its tenant's scope); idempotent."""
-    from flywheel.core import events
+@shared_task(name="flywheel.core.tasks.domain_event_deliver_task")
+def domain_event_deliver_task(subscriber: str, event_ids: list[int]) -> dict[str, int]:
+    """Deliver these domain events to one subscriber (once each; retries scheduled inside)."""
+    return delivery.deliver(subscriber, event_ids)
 
-    return events.dispatch(event_ids)
+
+@shared_task(name="flywheel.core.tasks.domain_events_sweep_task")
+def domain_events_sweep_task() -> int:
+    """Every minute: deliver events still pending after the grace period (lost enqueues,
+    overdue retries)."""
+    return delivery.sweep()

@@ -32,6 +32,15 @@ def get_current_tenant() -> Tenant | None:
     return _current_tenant.get()
 
 
+def require_current_tenant() -> Tenant:
+    """The tenant in scope; TenantScopeError outside a scope (services and subscribers read
+    their tenant here rather than trusting a passed id)."""
+    tenant = _current_tenant.get()
+    if tenant is None:
+        raise TenantScopeError("No tenant in scope.")
+    return tenant
+
+
 def set_current_tenant(tenant: Tenant | None):
     """Set the tenant in scope; returns the token for `reset_current_tenant`."""
     return _current_tenant.set(tenant)

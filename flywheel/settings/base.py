@@ -245,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.kpis_dispatch_task",
         "schedule": env.int("KPI_DISPATCH_SECONDS", default=60 * 60),
     },
+    "domain-events-sweep": {
+        "task": "flywheel.core.tasks.domain_events_sweep_task",
+        "schedule": 60,
+    },
     "idempotency-keys-purge": {
         "task": "flywheel.core.tasks.idempotency_records_purge_task",
         "schedule": 60 * 60,

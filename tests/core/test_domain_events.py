@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from flywheel.core import events
+from flywheel.core import events, subscribers
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import get_current_tenant
 from tests.accounts.factories import TenantFactory
@@ -13,12 +13,12 @@ from tests.accounts.factories import TenantFactory
 def seen():
     calls = []
 
-    def on_test_event(event):
-        calls.append((event.name, event.payload, get_current_tenant()))
+    def on_test_event(batch):
+        calls.extend((event.name, event.payload, get_current_tenant()) for event in batch)
 
-    events.handler("test.happened")(on_test_event)
+    subscribers.subscriber("test.recorder", on="test.happened")(on_test_event)
     yield calls
-    events._handlers["test.happened"].remove(on_test_event)
+    subscribers.unregister("test.recorder")
 
 
 @pytest.mark.django_db
@@ -65,7 +65,9 @@ def test_record_many_stores_all_and_dispatches_once(seen, django_capture_on_comm
 def test_wildcard_handlers_see_every_event(django_capture_on_commit_callbacks):
     # given
     names = []
-    events.handler("*")(lambda event: names.append(event.name))
+    subscribers.subscriber("test.everything", on="*")(
+        lambda batch: names.extend(event.name for event in batch)
+    )
     tenant = TenantFactory()
     try:
         # when
@@ -74,4 +76,4 @@ def test_wildcard_handlers_see_every_event(django_capture_on_commit_callbacks):
         # then
         assert "any.thing" in names
     finally:
-        events._handlers["*"].pop()
+        subscribers.unregister("test.everything")

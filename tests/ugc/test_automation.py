@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from customers.event_facts import fact_from_event
 from flywheel.core.tenancy import tenant_scope
 from tests.customers.factories import CustomerFactory, EventFactory
 from tests.ugc.factories import UGCRequestFactory
@@ -23,7 +24,7 @@ def setup(tenant):
 
 def _run(tenant, events):
     with tenant_scope(tenant):
-        return ugc_requests_from_events(tenant=tenant, event_ids=[e.pk for e in events])
+        return ugc_requests_from_events(tenant=tenant, events=[fact_from_event(e) for e in events])
 
 
 def _event(tenant, customer, kind, value=None, **properties):

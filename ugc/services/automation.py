@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from customers.event_facts import EventFact
 from customers.models import Event, EventKind
 from flywheel.core import events as domain_events
 from flywheel.core.sql import insert_ignoring_conflicts
@@ -25,7 +26,7 @@ def ugc_rules_ensure_defaults(*, tenant) -> int:
     return len(missing)
 
 
-def _repeated(events: list[Event], kind: str, rule: UGCRule, by_property: str | None) -> list:
+def _repeated(events: list[EventFact], kind: str, rule: UGCRule, by_property: str | None) -> list:
     """Events whose customer (and feature) reached the rule's count within its window."""
     if not events:
         return []
@@ -48,9 +49,9 @@ def _repeated(events: list[Event], kind: str, rule: UGCRule, by_property: str | 
     ]
 
 
-def _matches(rule: UGCRule, events: list[Event]) -> list[Event]:
+def _matches(rule: UGCRule, events: list[EventFact]) -> list[EventFact]:
     """The events that trigger `rule` (its threshold applied)."""
-    by_kind: dict[str, list[Event]] = {}
+    by_kind: dict[str, list[EventFact]] = {}
     for event in events:
         by_kind.setdefault(event.kind, []).append(event)
     threshold = rule.threshold
@@ -74,8 +75,9 @@ def _matches(rule: UGCRule, events: list[Event]) -> list[Event]:
     return []
 
 
-def ugc_requests_from_events(*, tenant, event_ids: list[int]) -> list[UGCRequest]:
-    """Create the requests the active rules ask for, for these (newly stored) events.
+def ugc_requests_from_events(*, tenant, events: list[EventFact]) -> list[UGCRequest]:
+    """Create the requests the active rules ask for, for these (newly stored) events, as
+    the `events.ingested` domain events describe them.
 
     At most one request per customer per cool-down (whatever its kind), never a second open
     request of a kind, and a rule acts on an event once: the database's unique constraints
@@ -85,7 +87,7 @@ def ugc_requests_from_events(*, tenant, event_ids: list[int]) -> list[UGCRequest
     rules = list(UGCRule.objects.filter(active=True))
     if not rules:
         return []
-    events = list(Event.objects.filter(pk__in=event_ids).order_by("occurred_at", "id"))
+    events = sorted(events, key=lambda e: (e.occurred_at, e.pk))
     now = timezone.now()
     longest = max(rule.cooldown_days for rule in rules)
     recent = dict(

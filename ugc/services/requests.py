@@ -146,9 +146,8 @@ def ugc_request_decline(*, request: UGCRequest) -> UGCRequest:
 
 @transaction.atomic
 def ugc_request_approve(*, request: UGCRequest, note: str = "") -> UGCRequest:
-    """submitted -> approved; the happy customer is invited to refer (closing the loop)."""
-    from referrals.services.links import referral_invite
-
+    """submitted -> approved. Records `ugc_request.approved`; referrals subscribes to it and
+    invites the happy customer to refer (closing the loop)."""
     request = _move(
         request,
         (UGCStatus.SUBMITTED,),
@@ -157,7 +156,6 @@ def ugc_request_approve(*, request: UGCRequest, note: str = "") -> UGCRequest:
         decided_at=timezone.now(),
     )
     domain_events.record(request.tenant, "ugc_request.approved", payload(request))
-    referral_invite(tenant=request.tenant, customer=request.customer, reason="ugc_approved")
     return request
 
 

@@ -1,0 +1,36 @@
+"""Sending delivery tasks to the broker without failing the caller.
+
+Tasks are looked up by name in the Celery app's registry (filled by autodiscovery), so the
+event and delivery modules need not import the task module that imports them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import current_app
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "flywheel.core.tasks.domain_event_deliver_task"
+
+
+def send_delivery(subscriber: str, event_ids: list[int], *, countdown: int | None = None) -> bool:
+    """Enqueue one delivery; False (logged, not raised) when the broker cannot take it: the
+    events stay pending in the outbox and the sweeper delivers them later."""
+    try:
+        current_app.tasks[DELIVER_TASK].apply_async((subscriber, event_ids), countdown=countdown)
+    except Exception:  # the broker is down or refuses: nothing is lost
+        logger.warning(
+            "Could not enqueue %s for %d domain events; the sweeper will deliver them.",
+            subscriber,
+            len(event_ids),
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def send_deliveries(batches: dict[str, list[int]]) -> int:
+    """One delivery task per subscriber; returns how many were enqueued."""
+    return sum(send_delivery(name, ids) for name, ids in batches.items())
