@@ -209,6 +209,7 @@ def sweep(*, now: datetime | None = None, grace: timedelta = GRACE) -> int:
     )
     if not pending:
         return 0
+    queue.resume()  # the sweeper runs in a worker: it may try the broker again
     state = {
         (event_id, name): (status, next_at)
         for event_id, name, status, next_at in EventDelivery.all_tenants.filter(

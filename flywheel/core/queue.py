@@ -7,20 +7,30 @@ event and delivery modules need not import the task module that imports them.
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import current_app
 
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "flywheel.core.tasks.domain_event_deliver_task"
+# After a failed send, the process stops trying for this long: a request that records events
+# for four subscribers must not wait for four connection timeouts while the broker is down.
+PAUSE_AFTER_FAILURE_SECONDS = 30.0
+_paused_until = 0.0
 
 
 def send_delivery(subscriber: str, event_ids: list[int], *, countdown: int | None = None) -> bool:
     """Enqueue one delivery; False (logged, not raised) when the broker cannot take it: the
     events stay pending in the outbox and the sweeper delivers them later."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        logger.info("Broker paused after a failure; %s left to the sweeper.", subscriber)
+        return False
     try:
         current_app.tasks[DELIVER_TASK].apply_async((subscriber, event_ids), countdown=countdown)
     except Exception:  # the broker is down or refuses: nothing is lost
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         logger.warning(
             "Could not enqueue %s for %d domain events; the sweeper will deliver them.",
             subscriber,
@@ -29,6 +39,12 @@ def send_delivery(subscriber: str, event_ids: list[int], *, countdown: int | Non
         )
         return False
     return True
+
+
+def resume() -> None:
+    """Try the broker again at the next send (tests; the sweeper calls it before its run)."""
+    global _paused_until
+    _paused_until = 0.0
 
 
 def send_deliveries(batches: dict[str, list[int]]) -> int:
