@@ -37,7 +37,9 @@ class NumberField(serializers.Field):
 class KpiSnapshotSerializer(ModelSerializer):
     values = serializers.SerializerMethodField()
     inputs = serializers.DictField(
-        child=NumberField(), read_only=True, help_text="The counts and sums the KPIs came from."
+        child=NumberField(allow_null=True),
+        read_only=True,
+        help_text="The counts and sums the KPIs came from (null: unknown, e.g. no spend).",
     )
 
     class Meta:

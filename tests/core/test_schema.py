@@ -97,3 +97,9 @@ def test_answers_that_are_no_page_are_not_documented_as_one(schema):
     assert {p["name"] for p in ranking["parameters"]} == {"model", "tenant"}
     recompute = schema["paths"]["/api/v1/tenants/{tenant}/health-model/recompute/"]["post"]
     assert "content" in recompute["responses"]["202"]
+
+
+def test_snapshot_inputs_may_be_null_as_answered(schema):
+    # a period without recorded spend or health summary answers null inputs (issue 12)
+    inputs = schema["components"]["schemas"]["KpiSnapshot"]["properties"]["inputs"]
+    assert "null" in inputs["additionalProperties"]["type"]
