@@ -146,6 +146,11 @@ class ApiKey(CredentialMixin, TenantOwnedModel):
     class Meta:
         indexes = [models.Index(fields=["tenant", "-created_at"], name="apikey_tenant_created")]
 
+    @property
+    def idempotency_owner(self) -> str:
+        """Idempotency keys are per API key (a key acts for itself, not for a person)."""
+        return f"api_key:{self.pk}"
+
 
 class PersonalToken(CredentialMixin):
     """A user's token for third-party frontends; acts as the user, limited by its scopes."""

@@ -15,8 +15,9 @@ from accounts.api import serializers as s
 from accounts.models import ApiKey, Membership, PersonalToken
 from accounts.roles import Role
 from accounts.scopes import TENANTS_CREATE
+from accounts.tenant_api import TenantAPIView, TenantViewSet
 from flywheel.core.throttling import AnonRateThrottle
-from flywheel.core.views import ApiView, ApiViewMixin, TenantAPIView, TenantViewSet
+from flywheel.core.views import ApiView, ApiViewMixin
 
 
 def held_scopes(request) -> list[str] | None:

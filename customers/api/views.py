@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.tenant_api import TenantViewSet
 from customers import selectors, services
 from customers.actors import Actor
 from customers.api import serializers as s
@@ -16,7 +17,7 @@ from customers.services.events import MAX_BATCH as MAX_EVENTS
 from flywheel.core import timebounds
 from flywheel.core.errors import ApplicationError
 from flywheel.core.pagination import is_whole_number
-from flywheel.core.views import CreateModelMixin, TenantViewSet, UpdateModelMixin
+from flywheel.core.views import CreateModelMixin, UpdateModelMixin
 
 
 class BatchTooLargeError(ApplicationError):

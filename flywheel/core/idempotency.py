@@ -36,10 +36,11 @@ class IdempotentReplay(Exception):
 
 
 def _owner(request) -> str | None:
-    from accounts.models import ApiKey
-
-    if isinstance(request.auth, ApiKey):
-        return f"api_key:{request.auth.pk}"
+    """Whose key space: a credential that acts for itself (an API key names its
+    `idempotency_owner`), else the user."""
+    owner = getattr(request.auth, "idempotency_owner", None)
+    if owner:
+        return owner
     if request.user and request.user.is_authenticated:
         return f"user:{request.user.pk}"
     return None

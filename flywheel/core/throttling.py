@@ -1,4 +1,5 @@
-"""Rate limits per API key, per user and per client address (anonymous endpoints).
+"""Rate limits with their rates from the settings, and the per-address one of anonymous
+endpoints. The per-credential limits live with the credentials (`accounts.throttling`).
 
 Rates come from `settings.THROTTLE_RATES` on every request, so they follow the environment.
 """
@@ -9,38 +10,14 @@ from rest_framework import throttling
 from flywheel.core.client_ip import client_ip
 
 
-class _SettingsRateThrottle(throttling.SimpleRateThrottle):
+class SettingsRateThrottle(throttling.SimpleRateThrottle):
+    """A throttle whose rate is `settings.THROTTLE_RATES[scope]`, read per request."""
+
     def get_rate(self):
         return settings.THROTTLE_RATES[self.scope]
 
 
-class ApiKeyRateThrottle(_SettingsRateThrottle):
-    """Requests made with one tenant API key."""
-
-    scope = "api_key"
-
-    def get_cache_key(self, request, view):
-        from accounts.models import ApiKey
-
-        if isinstance(request.auth, ApiKey):
-            return f"throttle:api_key:{request.auth.pk}"
-        return None
-
-
-class UserRateThrottle(_SettingsRateThrottle):
-    """Requests made by one user (session or personal token)."""
-
-    scope = "user"
-
-    def get_cache_key(self, request, view):
-        from accounts.models import ApiKey
-
-        if request.user and request.user.is_authenticated and not isinstance(request.auth, ApiKey):
-            return f"throttle:user:{request.user.pk}"
-        return None
-
-
-class AnonRateThrottle(_SettingsRateThrottle):
+class AnonRateThrottle(SettingsRateThrottle):
     """Unauthenticated endpoints (login, register, public pages), per client address."""
 
     scope = "anon"

@@ -159,8 +159,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "flywheel.core.throttling.ApiKeyRateThrottle",
-        "flywheel.core.throttling.UserRateThrottle",
+        "accounts.throttling.ApiKeyRateThrottle",
+        "accounts.throttling.UserRateThrottle",
     ],
     "DEFAULT_PAGINATION_CLASS": "flywheel.core.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [

@@ -16,8 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from accounts.tenant_api import TenantAPIView, TenantViewSet
 from flywheel.core import timebounds
-from flywheel.core.views import CRUD, READ_ONLY, TenantAPIView, TenantViewSet
+from flywheel.core.views import CRUD, READ_ONLY
 from metrics.api import serializers as s
 from metrics.cohorts import cohorts_cached
 from metrics.filters import KpiAlertFilterSet, KpiSnapshotFilterSet

@@ -7,8 +7,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from accounts.tenant_api import TenantViewSet
 from customers.models import Customer
-from flywheel.core.views import CRUD, READ_ONLY, TenantViewSet, UpdateModelMixin
+from flywheel.core.views import CRUD, READ_ONLY, UpdateModelMixin
 from referrals import selectors
 from referrals.api import serializers as s
 from referrals.filters import ReferralFilterSet, ReferralLinkFilterSet, RewardFilterSet

@@ -8,9 +8,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from accounts.tenant_api import TenantAPIView, TenantViewSet
 from customers.api.serializers import CustomerSerializer
 from flywheel.core.pagination import is_whole_number
-from flywheel.core.views import CRUD, TenantAPIView, TenantViewSet
+from flywheel.core.views import CRUD
 from segments import scoring
 from segments.api import serializers as s
 from segments.health import health_model_get

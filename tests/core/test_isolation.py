@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.generics import GenericAPIView
 
 from accounts.roles import Role
-from flywheel.core.views import TenantGenericMixin, TenantScopedMixin
+from accounts.tenant_api import TenantGenericMixin, TenantScopedMixin
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory, TenantFactory
 from tests.conftest import client_for_key, client_for_user
 from tests.isolation import FACTORIES

@@ -5,8 +5,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import mixins
 
 from accounts.models import Membership
+from accounts.tenant_api import TenantViewSet
 from flywheel.core.tenancy import TenantScopeError, get_current_tenant, tenant_scope
-from flywheel.core.views import TenantViewSet
 from tests.accounts.factories import MembershipFactory, TenantFactory
 
 

@@ -10,11 +10,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from accounts.tenant_api import TenantViewSet
 from flywheel.core import filters as core_filters
 from flywheel.core.serializers import ProblemSerializer
 from flywheel.core.tenancy import tenant_scope
 from flywheel.core.throttling import AnonRateThrottle
-from flywheel.core.views import ApiView, CreateModelMixin, TenantViewSet, UpdateModelMixin
+from flywheel.core.views import ApiView, CreateModelMixin, UpdateModelMixin
 from ugc.api import serializers as s
 from ugc.models import UGCKind, UGCRequest, UGCRule, UGCStatus, UGCTrigger
 from ugc.services import requests as services

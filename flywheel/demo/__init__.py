@@ -1,0 +1,1 @@
+"""The demo: seeding a tenant with every app's data (project level, above all apps)."""
