@@ -22,7 +22,7 @@ class Customer(TenantOwnedModel):
 
     `external_id` is the tenant's own id (unique within the tenant when given). `mrr`,
     `nps_score` and `last_seen_at` are kept current from ingested events; health lives in
-    `segments.CustomerHealth` (`customer.health`).
+    `CustomerHealth` (`customer.health`), written by the segments app.
     """
 
     external_id = models.CharField(max_length=128, null=True, blank=True)
@@ -74,12 +74,38 @@ class Customer(TenantOwnedModel):
 
     @property
     def current_health(self):
-        """The customer's `segments.CustomerHealth`, or None before its first scoring."""
+        """The customer's `CustomerHealth`, or None before its first scoring."""
         return getattr(self, "health", None)
 
     @property
     def phase(self) -> str:
         return PHASE_OF_STAGE[Stage(self.stage)]
+
+
+class CustomerHealth(TenantOwnedModel):
+    """A customer's current health: score, band, component scores and active alerts.
+
+    A narrow table of its own (not columns of the wide customer row), so that scoring a whole
+    tenant writes small rows with two indexes. It lives here, with the customer it describes,
+    because the customers API shows and filters on it; the segments app computes and writes
+    it (segments depends on customers, never the other way round).
+    """
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="health"
+    )
+    score = models.DecimalField(max_digits=4, decimal_places=1)
+    band = models.CharField(max_length=10, choices=HealthBand.choices)
+    components = models.JSONField(default=dict)
+    alerts = models.JSONField(default=list)
+    band_since = models.DateTimeField(help_text="When the customer entered this band.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "band"], name="customerhealth_band")]
+
+    def __str__(self) -> str:
+        return f"{self.band} {self.score}"
 
 
 class StageChange(TenantOwnedModel):

@@ -21,12 +21,11 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from customers.models import Customer, Event
+from customers.models import Customer, CustomerHealth, Event
 from flywheel.core import events as domain_events
 from flywheel.core.sql import bulk_load, bulk_upsert
 from segments.calculators import Health, HealthInputs, HealthSettings, health
 from segments.models import (
-    CustomerHealth,
     HealthAlert,
     HealthChange,
     HealthModel,

@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from customers.models import HealthBand
 from flywheel.core.tenancy import TenantOwnedModel
 from flywheel.core.validators import NON_NEGATIVE
 
@@ -84,30 +83,6 @@ class HealthModel(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"health model of {self.tenant_id}"
-
-
-class CustomerHealth(TenantOwnedModel):
-    """A customer's current health: score, band, component scores and active alerts.
-
-    A narrow table of its own (not columns of the wide customer row), so that scoring a whole
-    tenant writes small rows with two indexes; the customers API reads it through `health`.
-    """
-
-    customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="health"
-    )
-    score = models.DecimalField(max_digits=4, decimal_places=1)
-    band = models.CharField(max_length=10, choices=HealthBand.choices)
-    components = models.JSONField(default=dict)
-    alerts = models.JSONField(default=list)
-    band_since = models.DateTimeField(help_text="When the customer entered this band.")
-    computed_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["tenant", "band"], name="customerhealth_band")]
-
-    def __str__(self) -> str:
-        return f"{self.band} {self.score}"
 
 
 class HealthSummary(TenantOwnedModel):

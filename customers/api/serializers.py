@@ -77,7 +77,7 @@ class CustomerSerializer(ModelSerializer):
         read_only_fields = [*DERIVED_FIELDS, "created_at", "became_customer_at", "churned_at"]
         extra_kwargs = {"external_id": {"required": False}}
 
-    # Health lives in segments.CustomerHealth (`customer.health`, absent before scoring).
+    # Health lives in CustomerHealth (`customer.health`, absent before scoring).
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
     def get_health_score(self, customer) -> str | None:
         health = customer.current_health

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ugc",
     "segments",
     "metrics",
+    "flywheel.demo",
 ]
 
 MIDDLEWARE = [

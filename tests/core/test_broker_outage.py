@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from customers.models import CustomerHealth
 from flywheel.celery import app as celery_app
 from flywheel.core import delivery, queue
 from flywheel.core.models import DomainEvent, EventDelivery
 from flywheel.core.tenancy import tenant_scope
-from segments.models import CustomerHealth
 from ugc.models import UGCRequest
 from ugc.services.automation import ugc_rules_ensure_defaults
 

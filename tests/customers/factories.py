@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from customers.lifecycle import Stage
-from customers.models import Customer, Event, EventKind, StageChange
+from customers.models import Customer, CustomerHealth, Event, EventKind, StageChange
 from tests.factories import TenantOwnedFactory
 
 
@@ -55,10 +55,8 @@ class CustomerFactory(TenantOwnedFactory):
 
     @factory.post_generation
     def health_band(self, create, band, **kwargs):
-        """`health_band="red"` scores the customer (health lives in segments.CustomerHealth)."""
+        """`health_band="red"` scores the customer (health lives in CustomerHealth)."""
         if create and band:
-            from segments.models import CustomerHealth
-
             score = {"green": 80, "yellow": 55, "red": 20}[band]
             CustomerHealth.all_tenants.create(
                 tenant=self.tenant,

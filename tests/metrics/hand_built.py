@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from customers.models import Customer
-from segments.models import CustomerHealth, HealthSummary
+from customers.models import Customer, CustomerHealth
+from segments.models import HealthSummary
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory, EventFactory, StageChangeFactory
 from tests.referrals.factories import ReferralFactory, ReferralLinkFactory

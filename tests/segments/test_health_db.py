@@ -5,10 +5,11 @@ from decimal import Decimal as D
 
 import pytest
 
+from customers.models import CustomerHealth
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
 from segments.health import health_model_get, health_recompute
-from segments.models import CustomerHealth, HealthAlert, HealthChange
+from segments.models import HealthAlert, HealthChange
 from tests.customers.factories import CustomerFactory, EventFactory
 
 
