@@ -62,7 +62,7 @@ def main() -> None:
         customers, events = Customer.objects.count(), Event.objects.count()
 
         started = time.perf_counter()
-        aggregated = health_inputs(tenant=tenant, as_of=as_of)
+        aggregated = health_inputs(as_of=as_of)
         bare = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -77,7 +77,7 @@ def main() -> None:
 
         next_day = as_of + timedelta(days=1)
         started = time.perf_counter()
-        health_inputs(tenant=tenant, as_of=next_day)
+        health_inputs(as_of=next_day)
         bare_next = time.perf_counter() - started
         started = time.perf_counter()
         nightly = health_recompute(tenant=tenant, as_of=next_day)

@@ -17,7 +17,7 @@ from metrics.formulas import retention_values
 from metrics.models import KpiSnapshot
 from metrics.periods import Period
 from metrics.registry import rounded
-from segments.selectors import health_summary_at
+from segments.kpis import health_at
 
 COHORT_FIELDS = ("customers_end", "churn_rate", "nrr", "avg_health_score", "clv", "revenue")
 
@@ -30,13 +30,10 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
     """One row per channel with customers in the tenant, sorted by channel."""
     now = now or timezone.now()
     s, e = period.starts_at, min(period.ends_at, now)
-    customers = _by_channel(q.STAGE_FIELDS, q.run(*q.stages_sql(tenant.pk, s, e, by_channel=True)))
-    summary = health_summary_at(moment=e)
-    health = summary.by_channel if summary is not None else {}
-    events = _by_channel(
-        q.EVENT_FIELDS, q.run(*q.period_events_sql(tenant.pk, s, e, by_channel=True))
-    )
-    mrr = _by_channel(q.MRR_FIELDS, q.run(*q.mrr_sql(tenant.pk, s, e, by_channel=True)))
+    customers = _by_channel(q.STAGE_FIELDS, q.run(*q.stages_sql(s, e, by_channel=True)))
+    health = (health_at(e) or {}).get("by_channel", {})
+    events = _by_channel(q.EVENT_FIELDS, q.run(*q.period_events_sql(s, e, by_channel=True)))
+    mrr = _by_channel(q.MRR_FIELDS, q.run(*q.mrr_sql(s, e, by_channel=True)))
     no_mrr = dict.fromkeys(q.MRR_FIELDS, 0)
     margin = Decimal(tenant.gross_margin)
     rows = []

@@ -1,10 +1,8 @@
 """The aggregate SQL behind a snapshot: a handful of statements, whatever the tenant's size.
 
-Each builder returns `(sql, params)` for one period `[s, e)` (and the previous period's start
-where it is needed); `by_channel=True` groups the customer-based ones by the customers'
-acquisition channel (for cohorts). The same statements run bare in `bench/kpis.py`.
-Datetimes are adapted for the connection (SQLite compares text), so the SQL runs unchanged on
-PostgreSQL and SQLite but for the two vendor expressions below.
+The statements come from the KPI inputs each app publishes (`customers.kpis`,
+`referrals.kpis`, `ugc.kpis`); this module only puts them together for one period and runs
+them in the tenant's scope (`run_scoped`). The same statements run bare in `bench/kpis.py`.
 """
 
 from __future__ import annotations
@@ -12,180 +10,21 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from customers import kpis as customer_kpis
+from flywheel.core.sql import adapt_time, run_scoped
+from referrals import kpis as referral_kpis
+from ugc import kpis as ugc_kpis
 
-from customers.models import Customer, Event, StageChange
-from referrals.models import Referral
-from ugc.models import UGCRequest
-
-ORGANIC_CHANNELS = ("referral", "organic")
-
-
-def _t(value: datetime):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _json_text(column: str, key: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"({column} ->> '{key}')"
-    return f"json_extract({column}, '$.{key}')"
-
-
-def _days_between(later: str, earlier: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
-    return f"(julianday({later}) - julianday({earlier}))"
-
-
-PAYING = "('customer', 'advocate')"
-
-
-def _grouping(by_channel: bool) -> tuple[str, str]:
-    return (
-        ("c.acquisition_channel, ", " GROUP BY c.acquisition_channel") if by_channel else ("", "")
-    )
-
-
-CUSTOMER_FIELDS = ("new_leads", "new_customers", "new_customers_organic")
-
-
-def customers_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """One pass over the tenant's customers: records created and first purchases in [s, e).
-
-    `became_customer_at` is the first entry into a paying stage and is never cleared, so it
-    is history already; everything about being active is read from the stage history."""
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    select, group = _grouping(by_channel)
-    organic = ", ".join(f"'{c}'" for c in ORGANIC_CHANNELS)
-    sql = (
-        f"SELECT {select}"
-        "SUM(CASE WHEN c.created_at >= %(s)s AND c.created_at < %(e)s THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
-        "THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s "
-        f"AND c.acquisition_channel IN ({organic}) THEN 1 ELSE 0 END) "
-        f"FROM {Customer._meta.db_table} c "
-        f"WHERE c.tenant_id = %(tenant)s{group}"
-    )
-    return sql, p
-
-
-STAGE_FIELDS = (
-    "customers_start",
-    "customers_end",
-    "churned_customers",
-    "reactivated_customers",
-    "active_with_login",
-)
-
-
-def _stage_bounds(stages: str) -> str:
-    """Per customer with history before `e`: the stage at `s` and at `e` (the latest change
-    before each), entries into `churned` from a paying stage in [s, e), whether the customer
-    returned from `churned` to a paying stage in [s, e), and whether it had paid before `s`.
-
-    One window over the history before `e`, partitioned by customer and by "before s", as the
-    MRR statement does with subscriptions."""
-    before = "CASE WHEN sc.changed_at < %(s)s THEN 1 ELSE 0 END"
-    ranked = (
-        f"SELECT sc.customer_id, sc.from_stage, sc.to_stage, {before} AS before_s, "
-        f"ROW_NUMBER() OVER (PARTITION BY sc.customer_id, {before} "
-        "ORDER BY sc.changed_at DESC, sc.id DESC) AS rn "
-        f"FROM {stages} sc WHERE sc.tenant_id = %(tenant)s AND sc.changed_at < %(e)s"
-    )
-    return (
-        "SELECT customer_id, "
-        "MAX(CASE WHEN before_s = 1 AND rn = 1 THEN to_stage END) AS stage_s, "
-        "COALESCE(MAX(CASE WHEN before_s = 0 AND rn = 1 THEN to_stage END), "
-        "MAX(CASE WHEN before_s = 1 AND rn = 1 THEN to_stage END)) AS stage_e, "
-        f"SUM(CASE WHEN before_s = 0 AND to_stage = 'churned' AND from_stage IN {PAYING} "
-        "THEN 1 ELSE 0 END) AS churn_entries, "
-        f"MAX(CASE WHEN before_s = 0 AND from_stage = 'churned' AND to_stage IN {PAYING} "
-        "THEN 1 ELSE 0 END) AS returned, "
-        f"MAX(CASE WHEN before_s = 1 AND to_stage IN {PAYING} THEN 1 ELSE 0 END) AS paid_before "
-        f"FROM ({ranked}) r GROUP BY customer_id"
-    )
-
-
-def stages_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """Who was active at the start and at the end, churn entries and reactivations, all from
-    the stage history (DOMAIN 7: a customer who churned and came back was not active between,
-    and nothing after `e` is read, so a closed period's figures never change); and how many
-    customers active at the end logged in during the period."""
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    select, group = _grouping(by_channel)
-    join = f" JOIN {Customer._meta.db_table} c ON c.id = b.customer_id" if by_channel else ""
-    logins = (
-        f"SELECT DISTINCT ev.customer_id FROM {Event._meta.db_table} ev "
-        "WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'login' "
-        "AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s"
-    )
-    sql = (
-        f"SELECT {select}"
-        f"SUM(CASE WHEN b.stage_s IN {PAYING} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN b.stage_e IN {PAYING} THEN 1 ELSE 0 END), "
-        "SUM(b.churn_entries), "
-        "SUM(CASE WHEN b.returned = 1 AND b.paid_before = 1 THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN b.stage_e IN {PAYING} AND l.customer_id IS NOT NULL THEN 1 ELSE 0 END) "
-        f"FROM ({_stage_bounds(StageChange._meta.db_table)}) b "
-        f"LEFT JOIN ({logins}) l ON l.customer_id = b.customer_id{join}{group}"
-    )
-    return sql, p
-
-
-EVENT_FIELDS = ("revenue", "referred_revenue")
-
-
-def period_events_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """One pass over the period's paid payments: revenue and revenue from referred customers."""
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    select, group = _grouping(by_channel)
-    status = _json_text("ev.properties", "status")
-    sql = (
-        f"SELECT {select}"
-        "SUM(ev.value), "
-        "SUM(CASE WHEN c.acquisition_channel = 'referral' THEN ev.value ELSE 0 END) "
-        f"FROM {Event._meta.db_table} ev "
-        f"JOIN {Customer._meta.db_table} c ON c.id = ev.customer_id "
-        f"WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'payment' AND {status} = 'paid' "
-        f"AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s{group}"
-    )
-    return sql, p
-
-
-NPS_FIELDS = ("nps_promoters", "nps_detractors", "nps_respondents")
-
-
-def nps_sql(tenant_id: int, s: datetime, e: datetime):
-    """Each customer's latest NPS answer in the period, counted by category."""
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    sql = (
-        "SELECT SUM(CASE WHEN v >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN v <= 6 THEN 1 ELSE 0 END), "
-        "COUNT(*) FROM (SELECT ev.value AS v, ROW_NUMBER() OVER (PARTITION BY ev.customer_id "
-        "ORDER BY ev.occurred_at DESC, ev.id DESC) AS rn "
-        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s AND ev.kind = 'nps' "
-        "AND ev.occurred_at >= %(s)s AND ev.occurred_at < %(e)s) latest WHERE rn = 1"
-    )
-    return sql, p
-
-
-TTV_FIELDS = ("ttv_days_sum", "ttv_customers")
-
-
-def time_to_value_sql(tenant_id: int, s: datetime, e: datetime):
-    """Days from becoming a customer to the first milestone, for first milestones in [s, e)."""
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    days = _days_between("m.first_at", "c.became_customer_at")
-    sql = (
-        f"SELECT SUM({days}), COUNT(*) FROM ("
-        "SELECT ev.customer_id, MIN(ev.occurred_at) AS first_at "
-        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s "
-        "AND ev.kind = 'milestone' AND ev.occurred_at < %(e)s GROUP BY ev.customer_id) m "
-        f"JOIN {Customer._meta.db_table} c ON c.id = m.customer_id "
-        "WHERE m.first_at >= %(s)s AND c.became_customer_at IS NOT NULL"
-    )
-    return sql, p
-
+CUSTOMER_FIELDS = customer_kpis.CUSTOMER_FIELDS
+STAGE_FIELDS = customer_kpis.STAGE_FIELDS
+EVENT_FIELDS = customer_kpis.EVENT_FIELDS
+NPS_FIELDS = customer_kpis.NPS_FIELDS
+TTV_FIELDS = customer_kpis.TTV_FIELDS
+MRR_FIELDS = customer_kpis.MRR_FIELDS
+customers_sql = customer_kpis.customers_sql
+stages_sql = customer_kpis.stages_sql
+period_events_sql = customer_kpis.period_events_sql
+mrr_sql = customer_kpis.mrr_sql
 
 PIPELINE_FIELDS = (
     "qualified_leads",
@@ -196,115 +35,37 @@ PIPELINE_FIELDS = (
 )
 
 
-def pipeline_sql(tenant_id: int, s: datetime, e: datetime, previous_start: datetime):
+def pipeline_sql(s: datetime, e: datetime, previous_start: datetime):
     """Qualified leads (this and the previous period), referrers, UGC: small tables, one trip."""
-    p = {"s": _t(s), "e": _t(e), "ps": _t(previous_start), "tenant": tenant_id}
-    stages = StageChange._meta.db_table
-    qualified = (
-        f"SELECT COUNT(DISTINCT customer_id) FROM {stages} WHERE tenant_id = %(tenant)s "
-        "AND to_stage = 'qualified_lead' AND changed_at >= {lo} AND changed_at < {hi}"
-    )
-    ugc = UGCRequest._meta.db_table
-    sql = (
-        "SELECT ("
-        + qualified.format(lo="%(s)s", hi="%(e)s")
-        + "), ("
-        + qualified.format(lo="%(ps)s", hi="%(s)s")
-        + f"), (SELECT COUNT(DISTINCT referrer_id) FROM {Referral._meta.db_table} "
-        "WHERE tenant_id = %(tenant)s AND status = 'qualified' "
-        "AND qualified_at >= %(s)s AND qualified_at < %(e)s), "
-        f"(SELECT COUNT(*) FROM {ugc} WHERE tenant_id = %(tenant)s "
-        "AND submitted_at >= %(s)s AND submitted_at < %(e)s), "
-        f"(SELECT COUNT(*) FROM {ugc} WHERE tenant_id = %(tenant)s "
-        "AND published_at >= %(s)s AND published_at < %(e)s)"
+    p = {"s": adapt_time(s), "e": adapt_time(e), "ps": adapt_time(previous_start)}
+    sql = "SELECT " + ", ".join(
+        [
+            customer_kpis.qualified_leads_sql("%(s)s", "%(e)s"),
+            customer_kpis.qualified_leads_sql("%(ps)s", "%(s)s"),
+            referral_kpis.referrers_qualified_sql(),
+            ugc_kpis.ugc_counted_sql("submitted_at"),
+            ugc_kpis.ugc_counted_sql("published_at"),
+        ]
     )
     return sql, p
 
 
-MRR_FIELDS = (
-    "mrr_start",
-    "mrr_end",
-    "new_mrr",
-    "reactivation_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-    "retained_base_mrr",
-    "retained_end_mrr",
-    "retained_capped_mrr",
-)
-
-
-def mrr_sql(tenant_id: int, s: datetime, e: datetime, *, by_channel=False):
-    """MRR at start and end per customer (latest `subscription` before each), then movements.
-
-    One window over the subscription events before `e`, partitioned by customer and by
-    "before s": row 1 of the "before" part is the MRR at the start; row 1 of the "in period"
-    part, else the start, is the MRR at the end. From 0 to more: `new` for customers new in
-    the period, `reactivation` for customers who came back from `churned` in it (as ChartMogul
-    separates them), expansion for anyone else (e.g. a free plan upgraded); so
-    end - start = new + reactivation + expansion - contraction - churned.
-    """
-    p = {"s": _t(s), "e": _t(e), "tenant": tenant_id}
-    before = "CASE WHEN ev.occurred_at < %(s)s THEN 1 ELSE 0 END"
-    ranked = (
-        f"SELECT ev.customer_id, ev.value, {before} AS before_start, "
-        f"ROW_NUMBER() OVER (PARTITION BY ev.customer_id, {before} "
-        "ORDER BY ev.occurred_at DESC, ev.id DESC) AS rn "
-        f"FROM {Event._meta.db_table} ev WHERE ev.tenant_id = %(tenant)s "
-        "AND ev.kind = 'subscription' AND ev.occurred_at < %(e)s"
-    )
-    per_customer = (
-        "SELECT customer_id, "
-        "COALESCE(MAX(CASE WHEN before_start = 1 AND rn = 1 THEN value END), 0) AS m_start, "
-        "COALESCE(MAX(CASE WHEN before_start = 0 AND rn = 1 THEN value END), "
-        "MAX(CASE WHEN before_start = 1 AND rn = 1 THEN value END), 0) AS m_end "
-        f"FROM ({ranked}) r GROUP BY customer_id"
-    )
-    returned = (
-        f"SELECT DISTINCT sc.customer_id FROM {StageChange._meta.db_table} sc "
-        "WHERE sc.tenant_id = %(tenant)s AND sc.from_stage = 'churned' "
-        f"AND sc.to_stage IN {PAYING} AND sc.changed_at >= %(s)s AND sc.changed_at < %(e)s"
-    )
-    new = "(c.became_customer_at >= %(s)s AND c.became_customer_at < %(e)s)"
-    back = "(r.customer_id IS NOT NULL AND c.became_customer_at < %(s)s)"
-    select, group = _grouping(by_channel)
-    sql = (
-        f"SELECT {select}SUM(m.m_start), SUM(m.m_end), "
-        f"SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 AND {new} THEN m.m_end ELSE 0 END), "
-        f"SUM(CASE WHEN m.m_start = 0 AND m.m_end > 0 AND NOT {new} AND {back} "
-        "THEN m.m_end ELSE 0 END), "
-        "SUM(CASE WHEN m.m_end > m.m_start AND NOT (m.m_start = 0 AND "
-        f"({new} OR {back})) THEN m.m_end - m.m_start ELSE 0 END), "
-        "SUM(CASE WHEN m.m_end > 0 AND m.m_end < m.m_start THEN m.m_start - m.m_end ELSE 0 END), "
-        "SUM(CASE WHEN m.m_start > 0 AND m.m_end = 0 THEN m.m_start ELSE 0 END), "
-        "SUM(CASE WHEN m.m_start > 0 THEN m.m_start ELSE 0 END), "
-        "SUM(CASE WHEN m.m_start > 0 THEN m.m_end ELSE 0 END), "
-        "SUM(CASE WHEN m.m_start > 0 AND m.m_end < m.m_start THEN m.m_end "
-        "WHEN m.m_start > 0 THEN m.m_start ELSE 0 END) "
-        f"FROM ({per_customer}) m JOIN {Customer._meta.db_table} c ON c.id = m.customer_id "
-        f"LEFT JOIN ({returned}) r ON r.customer_id = m.customer_id{group}"
-    )
-    return sql, p
-
-
-def snapshot_statements(tenant_id: int, s: datetime, e: datetime, previous_start: datetime):
+def snapshot_statements(s: datetime, e: datetime, previous_start: datetime):
     """The seven statements of one snapshot, as `(fields, sql, params)`; each returns one row."""
     return [
-        (CUSTOMER_FIELDS, *customers_sql(tenant_id, s, e)),
-        (STAGE_FIELDS, *stages_sql(tenant_id, s, e)),
-        (EVENT_FIELDS, *period_events_sql(tenant_id, s, e)),
-        (NPS_FIELDS, *nps_sql(tenant_id, s, e)),
-        (TTV_FIELDS, *time_to_value_sql(tenant_id, s, e)),
-        (PIPELINE_FIELDS, *pipeline_sql(tenant_id, s, e, previous_start)),
-        (MRR_FIELDS, *mrr_sql(tenant_id, s, e)),
+        (CUSTOMER_FIELDS, *customer_kpis.customers_sql(s, e)),
+        (STAGE_FIELDS, *customer_kpis.stages_sql(s, e)),
+        (EVENT_FIELDS, *customer_kpis.period_events_sql(s, e)),
+        (NPS_FIELDS, *customer_kpis.nps_sql(s, e)),
+        (TTV_FIELDS, *customer_kpis.time_to_value_sql(s, e)),
+        (PIPELINE_FIELDS, *pipeline_sql(s, e, previous_start)),
+        (MRR_FIELDS, *customer_kpis.mrr_sql(s, e)),
     ]
 
 
 def run(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    """A statement over the tenant in scope."""
+    return run_scoped(sql, params)
 
 
 def as_numbers(fields: tuple[str, ...], row) -> dict:

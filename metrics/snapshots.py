@@ -13,7 +13,7 @@ from metrics.alerts import alerts_evaluate
 from metrics.formulas import kpi_values
 from metrics.models import AcquisitionSpend, KpiSnapshot
 from metrics.periods import Period, period_of
-from segments.selectors import health_summary_at
+from segments.kpis import health_at
 
 
 def acquisition_spend(*, period: Period) -> Decimal | None:
@@ -33,15 +33,15 @@ def acquisition_spend(*, period: Period) -> Decimal | None:
 def snapshot_statements(*, tenant, period: Period, as_of: datetime) -> list[tuple]:
     """The statements of the period `[start, min(end, as_of))` (see `queries`)."""
     s, e = period.starts_at, min(period.ends_at, as_of)
-    return q.snapshot_statements(tenant.pk, s, e, period.previous().starts_at)
+    return q.snapshot_statements(s, e, period.previous().starts_at)
 
 
 def health_at_end(*, as_of: datetime) -> dict:
     """The health sums of the summary in force at `as_of` (None before the first summary)."""
-    summary = health_summary_at(moment=as_of)
-    if summary is None:
+    health = health_at(as_of)
+    if health is None:
         return {"health_sum": None, "health_count": None}
-    return {"health_sum": summary.score_sum, "health_count": summary.customers}
+    return {"health_sum": health["health_sum"], "health_count": health["health_count"]}
 
 
 def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> dict:

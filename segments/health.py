@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerHealth, Event
 from flywheel.core import events as domain_events
-from flywheel.core.sql import bulk_load, bulk_upsert
+from flywheel.core.sql import (
+    adapt_time,
+    bulk_load,
+    bulk_upsert,
+    json_text,
+    run_scoped,
+    scoped_params,
+)
+from flywheel.core.tenancy import require_current_tenant
 from segments.calculators import Health, HealthInputs, HealthSettings, health
 from segments.models import (
     HealthAlert,
@@ -60,75 +68,70 @@ def settings_of(model: HealthModel) -> HealthSettings:
     )
 
 
-def _json_text(column: str, key: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"({column} ->> '{key}')"
-    return f"json_extract({column}, '$.{key}')"
-
-
 def _aggregate_sql(
-    *, tenant, as_of: datetime, key_features: list[str], customer_ids: list[int] | None = None
-) -> tuple[str, list]:
-    """The per-customer aggregate over the 90-day window: `customer_id` then the counts."""
-    feature, status = _json_text("e.properties", "feature"), _json_text("e.properties", "status")
-    keys = list(key_features)
-    params: list = []
-    if keys:
+    *, as_of: datetime, key_features: list[str], customer_ids: list[int] | None = None
+) -> tuple[str, dict]:
+    """The per-customer aggregate over the 90-day window: `customer_id` then the counts, for
+    the tenant in scope (`%(tenant)s`)."""
+    feature, status = json_text("e.properties", "feature"), json_text("e.properties", "status")
+    params: dict = {
+        "since28": adapt_time(as_of - timedelta(days=28)),
+        "since30": adapt_time(as_of - timedelta(days=30)),
+        "since90": adapt_time(as_of - timedelta(days=90)),
+        "as_of": adapt_time(as_of),
+    }
+    if key_features:
+        names = []
+        for index, key in enumerate(key_features):
+            params[f"feature{index}"] = key
+            names.append(f"%(feature{index})s")
         features_sql = (
-            f"COUNT(DISTINCT CASE WHEN e.kind = 'feature_used' AND e.occurred_at >= %s "
-            f"AND {feature} IN ({', '.join(['%s'] * len(keys))}) THEN {feature} END)"
+            "COUNT(DISTINCT CASE WHEN e.kind = 'feature_used' AND e.occurred_at >= %(since30)s "
+            f"AND {feature} IN ({', '.join(names)}) THEN {feature} END)"
         )
-        params += [as_of - timedelta(days=30), *keys]
     else:
         features_sql = "0"
-    ops = connection.ops
-    adapt = ops.adapt_datetimefield_value
-    params = (
-        [adapt(as_of - timedelta(days=28))]
-        + [adapt(p) if isinstance(p, datetime) else p for p in params]
-        + [
-            adapt(as_of - timedelta(days=30)),
-            tenant.pk,
-            adapt(as_of - timedelta(days=90)),
-            adapt(as_of),
-        ]
-    )
     where_customers = ""
     if customer_ids is not None:
-        where_customers = f"AND e.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
-        params += list(customer_ids)
+        where_customers = "AND e.customer_id IN (" + _id_list(customer_ids, params) + ")"
     sql = (
         "SELECT e.customer_id, "
-        "SUM(CASE WHEN e.kind = 'login' AND e.occurred_at >= %s THEN 1 ELSE 0 END) AS logins, "
-        f"{features_sql} AS features, "
-        f"SUM(CASE WHEN e.kind = 'support_ticket' AND e.occurred_at >= %s "
+        "SUM(CASE WHEN e.kind = 'login' AND e.occurred_at >= %(since28)s THEN 1 ELSE 0 END) "
+        f"AS logins, {features_sql} AS features, "
+        "SUM(CASE WHEN e.kind = 'support_ticket' AND e.occurred_at >= %(since30)s "
         f"AND {status} = 'opened' THEN 1 ELSE 0 END) AS tickets, "
         "SUM(CASE WHEN e.kind = 'payment' THEN 1 ELSE 0 END) AS payments, "
         f"SUM(CASE WHEN e.kind = 'payment' AND {status} = 'paid' THEN 1 ELSE 0 END) AS paid "
         f"FROM {Event._meta.db_table} e "
-        "WHERE e.tenant_id = %s AND e.occurred_at >= %s AND e.occurred_at < %s "
+        "WHERE e.tenant_id = %(tenant)s AND e.occurred_at >= %(since90)s "
+        "AND e.occurred_at < %(as_of)s "
         "AND e.kind IN ('login', 'feature_used', 'support_ticket', 'payment') "
         f"{where_customers} GROUP BY e.customer_id"
     )
     return sql, params
 
 
-def health_inputs(
-    *, tenant, as_of: datetime, customer_ids: list[int] | None = None
-) -> dict[int, HealthInputs]:
-    """customer id -> the counts the formula needs, for customers with events in 90 days."""
-    key_features = health_model_get(tenant=tenant).key_features
-    sql, params = _aggregate_sql(
-        tenant=tenant, as_of=as_of, key_features=key_features, customer_ids=customer_ids
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: HealthInputs(*(int(v or 0) for v in row[1:])) for row in cursor}
+def _id_list(ids: list[int], params: dict) -> str:
+    """Named placeholders for `ids`, added to `params`."""
+    names = []
+    for index, pk in enumerate(ids):
+        params[f"id{index}"] = pk
+        names.append(f"%(id{index})s")
+    return ", ".join(names)
+
+
+def health_inputs(*, as_of: datetime, customer_ids: list[int] | None = None) -> dict:
+    """customer id -> the counts the formula needs, for the scope's customers with events in
+    the last 90 days."""
+    key_features = health_model_get(tenant=require_current_tenant()).key_features
+    sql, params = _aggregate_sql(as_of=as_of, key_features=key_features, customer_ids=customer_ids)
+    return {
+        row[0]: HealthInputs(*(int(v or 0) for v in row[1:])) for row in run_scoped(sql, params)
+    }
 
 
 def _candidates(
     *,
-    tenant,
     as_of: datetime,
     base: Health,
     key_features: list[str],
@@ -141,28 +144,32 @@ def _candidates(
     the same result, so most of a large tenant is settled in SQL and never reaches Python.
     """
     aggregate, params = _aggregate_sql(
-        tenant=tenant, as_of=as_of, key_features=key_features, customer_ids=customer_ids
+        as_of=as_of, key_features=key_features, customer_ids=customer_ids
     )
-    alerts = json.dumps(list(base.alerts))
-    alerts_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    alerts_sql = (
+        "CAST(%(base_alerts)s AS jsonb)"
+        if connection.vendor == "postgresql"
+        else ("%(base_alerts)s")
+    )
+    params.update(
+        base_score=base.score, base_band=base.band, base_alerts=json.dumps(list(base.alerts))
+    )
     where_ids = ""
-    id_params: list = []
     if customer_ids is not None:
-        where_ids = f"AND c.id IN ({', '.join(['%s'] * len(customer_ids))}) "
-        id_params = list(customer_ids)
+        where_ids = "AND c.id IN (" + _id_list(customer_ids, params) + ") "
     sql = (
         "SELECT c.id, h.score, h.band, h.alerts, h.band_since, "
         "a.logins, a.features, a.tickets, a.payments, a.paid "
         f"FROM {Customer._meta.db_table} c "
-        f"LEFT JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id AND h.tenant_id = %s "
+        f"LEFT JOIN {CustomerHealth._meta.db_table} h "
+        "ON h.customer_id = c.id AND h.tenant_id = %(tenant)s "
         f"LEFT JOIN ({aggregate}) a ON a.customer_id = c.id "
-        f"WHERE c.tenant_id = %s {where_ids}AND (a.customer_id IS NOT NULL OR CASE WHEN "
-        f"h.score = %s AND h.band = %s AND h.alerts = {alerts_sql} "
+        f"WHERE c.tenant_id = %(tenant)s {where_ids}AND (a.customer_id IS NOT NULL OR CASE "
+        f"WHEN h.score = %(base_score)s AND h.band = %(base_band)s AND h.alerts = {alerts_sql} "
         "THEN 0 ELSE 1 END = 1)"
     )
-    all_params = [tenant.pk, *params, tenant.pk, *id_params, base.score, base.band, alerts]
     with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
+        cursor.execute(sql, scoped_params(params))
         while chunk := cursor.fetchmany(20000):
             for pk, score, band, stored, since, *counts in chunk:
                 if isinstance(score, float | int):
@@ -206,7 +213,6 @@ def health_recompute(
     # result lazily, so it writes once at the end (its tenants are small).
     batches = connection.vendor == "postgresql"
     for pk, score, band, alerts, since, inputs in _candidates(
-        tenant=tenant,
         as_of=as_of,
         base=base,
         key_features=model.key_features,
@@ -323,9 +329,6 @@ def _flush(tenant, as_of: datetime, batch: _Batch) -> dict[str, int]:
     }
 
 
-PAYING_STAGES = ("customer", "advocate")
-
-
 def health_summary_write(*, tenant, as_of: datetime) -> HealthSummary:
     """Store the tenant's health as it stands (the day of `as_of` in UTC; a later recompute on
     the same day replaces it): average and band counts over the active customers, per
@@ -336,13 +339,12 @@ def health_summary_write(*, tenant, as_of: datetime) -> HealthSummary:
         "SUM(CASE WHEN h.band = 'yellow' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN h.band = 'red' THEN 1 ELSE 0 END) "
         f"FROM {Customer._meta.db_table} c "
-        f"JOIN {CustomerHealth._meta.db_table} h ON h.customer_id = c.id AND h.tenant_id = %s "
-        f"WHERE c.tenant_id = %s AND c.stage IN ({', '.join(['%s'] * len(PAYING_STAGES))}) "
+        f"JOIN {CustomerHealth._meta.db_table} h "
+        "ON h.customer_id = c.id AND h.tenant_id = %(tenant)s "
+        "WHERE c.tenant_id = %(tenant)s AND c.stage IN ('customer', 'advocate') "
         "GROUP BY c.acquisition_channel"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant.pk, tenant.pk, *PAYING_STAGES])
-        rows = cursor.fetchall()
+    rows = run_scoped(sql)
     total = Counter()
     by_channel = {}
     for channel, count, score_sum, green, yellow, red in rows:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
+from flywheel.core.tenancy import require_current_tenant
+
 # SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535.
 MAX_PARAMS = 30_000
 # Above this many rows, PostgreSQL updates go through COPY into a temporary table: rendering
@@ -268,3 +270,52 @@ def bulk_upsert(
             )
         finally:
             cursor.execute(f"DROP TABLE {staging}")
+
+
+# --- statements over one tenant's rows ---------------------------------------------------
+
+
+def run_scoped(sql: str, params: dict | None = None) -> list[tuple]:
+    """Run `sql` with `%(tenant)s` bound to the tenant in scope; returns all rows.
+
+    The one way raw SQL reaches a tenant's rows: the statement names `%(tenant)s`, never a
+    tenant id passed by hand, so it cannot read another tenant's rows by mistake
+    (TenantScopeError outside a scope)."""
+    params = dict(params or {})
+    if "tenant" in params:
+        raise ValueError("The tenant of a scoped statement comes from the scope, not a parameter.")
+    params["tenant"] = require_current_tenant().pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def scoped_params(params: dict | None = None) -> dict:
+    """`params` with `tenant` from the scope (for callers that stream with their own cursor)."""
+    params = dict(params or {})
+    if "tenant" in params:
+        raise ValueError("The tenant of a scoped statement comes from the scope, not a parameter.")
+    params["tenant"] = require_current_tenant().pk
+    return params
+
+
+# --- the two dialects' expressions ----------------------------------------------------------
+
+
+def adapt_time(value):
+    """A datetime as the connection compares it (SQLite compares text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def json_text(column: str, key: str) -> str:
+    """The text of `column ->> key` on PostgreSQL and SQLite."""
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def days_between(later: str, earlier: str) -> str:
+    """Fractional days between two timestamp expressions."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+    return f"(julianday({later}) - julianday({earlier}))"

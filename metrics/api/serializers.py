@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.lifecycle import Channel
+from customers.kpis import CHANNELS as Channel
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 from metrics.jobs import MAX_PERIODS
