@@ -9,18 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Tenant
+from flywheel.core import queue
 from flywheel.core.tenancy import tenant_scope
 from metrics.models import JobStatus, KpiJob
 from metrics.periods import periods_between
 from metrics.snapshots import snapshot_compute
 
 MAX_PERIODS = 1000
+JOB_TASK = "metrics.tasks.kpi_job_task"
 
 
 def job_create(*, tenant, granularity: str, since: date, until: date, requested_by: str) -> KpiJob:
-    """Store a queued job and enqueue it once the transaction commits."""
-    from metrics.tasks import kpi_job_task
-
+    """Store a queued job and enqueue it once the transaction commits (a broker outage is
+    logged: the job stays queued and can be asked for again)."""
     total = len(periods_between(granularity, since, until, tenant.timezone))
     job = KpiJob.objects.create(
         tenant=tenant,
@@ -30,7 +31,7 @@ def job_create(*, tenant, granularity: str, since: date, until: date, requested_
         total=total,
         requested_by=requested_by,
     )
-    transaction.on_commit(lambda: kpi_job_task.delay(job.pk))
+    transaction.on_commit(lambda: queue.send(JOB_TASK, [job.pk]))
     return job
 
 

@@ -47,6 +47,17 @@ def resume() -> None:
     _paused_until = 0.0
 
 
+def send(task_name: str, args: list, *, countdown: int | None = None) -> bool:
+    """Enqueue the registered task `task_name` (by name: no import of the task module); False,
+    logged, when the broker cannot take it."""
+    try:
+        current_app.tasks[task_name].apply_async(args, countdown=countdown)
+    except Exception:  # the broker is down: the caller's data is stored; a sweeper retries
+        logger.warning("Could not enqueue %s.", task_name, exc_info=True)
+        return False
+    return True
+
+
 def send_deliveries(batches: dict[str, list[int]]) -> int:
     """One delivery task per subscriber; returns how many were enqueued."""
     return sum(send_delivery(name, ids) for name, ids in batches.items())

@@ -19,6 +19,7 @@ from referrals.models import (
     ReferralStatus,
     RejectionReason,
 )
+from referrals.services.payloads import referral_payload
 
 BURST_LIMIT = 5  # referrals of one referrer within BURST_WINDOW that flag the next one
 BURST_WINDOW = timedelta(hours=1)
@@ -157,24 +158,12 @@ def referral_create(
             now,
         )
         referral.save()
-        domain_events.record(tenant, "referral.rejected", _payload(referral))
+        domain_events.record(tenant, "referral.rejected", referral_payload(referral))
         return referral
     Customer.objects.filter(pk=referee.pk).update(
         acquisition_channel=Channel.REFERRAL, referred_by=link.referrer
     )
     referee.acquisition_channel, referee.referred_by = Channel.REFERRAL, link.referrer
-    domain_events.record(tenant, "referral.created", _payload(referral))
+    domain_events.record(tenant, "referral.created", referral_payload(referral))
     referral_qualify_if_met(referral=referral)
     return referral
-
-
-def _payload(referral: Referral) -> dict[str, Any]:
-    return {
-        "referral_id": referral.pk,
-        "program_id": referral.program_id,
-        "referrer_id": referral.referrer_id,
-        "referee_id": referral.referee_id,
-        "status": referral.status,
-        "rejection_reason": referral.rejection_reason,
-        "fraud_signals": referral.fraud_signals,
-    }

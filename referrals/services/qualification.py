@@ -23,6 +23,7 @@ from referrals.models import (
     Reward,
     RewardSide,
 )
+from referrals.services.payloads import referral_payload
 
 
 def _first_qualifying_payment(referral: Referral) -> datetime | None:
@@ -86,9 +87,7 @@ def referral_qualify(*, referral: Referral, at: datetime | None = None) -> bool:
                 closed_at=now,
             )
             referral.refresh_from_db()
-            from referrals.services.attribution import _payload
-
-            domain_events.record(referral.tenant, "referral.rejected", _payload(referral))
+            domain_events.record(referral.tenant, "referral.rejected", referral_payload(referral))
             return False
     referral.status, referral.qualified_at = ReferralStatus.QUALIFIED, at
     approve_after = at + timedelta(days=program.holding_days)
