@@ -254,10 +254,11 @@ class MemberViewSet(
         return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, tenant, pk=None):
+        membership = self.get_object()  # another tenant's member is 404 before anything else
         serializer = s.MemberUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_change_role(
-            membership=self.get_object(), role=serializer.validated_data["role"]
+            membership=membership, role=serializer.validated_data["role"]
         )
         return Response(s.MemberSerializer(membership).data)
 
