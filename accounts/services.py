@@ -11,14 +11,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework.exceptions import ValidationError
 
 from accounts import keys
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
 from accounts.roles import Role
 from accounts.scopes import ALL_SCOPES, TOKEN_SCOPES
 from flywheel.core import events as domain_events
-from flywheel.core.errors import ApplicationError, ConflictError, ForbiddenError
+from flywheel.core.errors import (
+    ApplicationError,
+    ConflictError,
+    ForbiddenError,
+    InvalidFieldsError,
+)
 from flywheel.core.tenancy import tenant_scope
 
 
@@ -49,7 +53,7 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
     try:
         validate_password(password, User(email=email, name=name))
     except DjangoValidationError as error:
-        raise ValidationError({"password": error.messages}, code="weak_password") from error
+        raise InvalidFieldsError({"password": error.messages}, code="weak_password") from error
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, name=name)
@@ -147,7 +151,7 @@ def membership_remove(*, membership: Membership) -> None:
 
 def _check_expiry(expires_at: datetime | None) -> None:
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError(
+        raise InvalidFieldsError(
             {"expires_at": ["Must lie in the future."]}, code="expired_at_creation"
         )
 

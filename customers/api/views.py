@@ -10,6 +10,7 @@ from accounts.tenant_api import TenantViewSet
 from customers import selectors, services
 from customers.actors import Actor
 from customers.api import serializers as s
+from customers.api.bulk import validate_items
 from customers.filters import CustomerFilterSet, EventFilterSet
 from customers.models import Customer, Event
 from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
@@ -97,8 +98,13 @@ class CustomerViewSet(
     def bulk(self, request, tenant):
         """Create or update up to 1,000 customers by `external_id`; per-item results."""
         items = _batch(request, "customers", MAX_CUSTOMERS)
+        valid, rejected = validate_items(items, self.tenant)
         result = services.customers_bulk_upsert(
-            tenant=self.tenant, items=items, actor=Actor.from_request(request)
+            tenant=self.tenant,
+            total=len(items),
+            valid=valid,
+            rejected=rejected,
+            actor=Actor.from_request(request),
         )
         return Response(
             {

@@ -5,6 +5,7 @@ from customers.services.customers import (
     customer_change_stage,
     customer_create,
     customer_delete,
+    customer_mark_referred,
     customer_update,
 )
 from customers.services.events import IngestResult, events_ingest
@@ -14,6 +15,7 @@ __all__ = [
     "customer_change_stage",
     "customer_create",
     "customer_delete",
+    "customer_mark_referred",
     "customer_update",
     "customers_bulk_upsert",
     "events_ingest",

@@ -7,19 +7,19 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from customers import referral_hook
 from customers.actors import Actor
-from customers.lifecycle import StageRuleError, apply_stage_change, validate_history
+from customers.lifecycle import StageRuleError, validate_history
 from customers.models import Customer, StageChange
 from customers.services.customers import (
     created_payload,
     initial_stage_change,
     prepare_new_customer,
+    stage_changed_payload,
+    stage_move,
 )
 from flywheel.core import events as domain_events
-from flywheel.core.errors import flatten_errors
 from flywheel.core.privacy import hash_ip
 
 MAX_BATCH = 1000
@@ -38,38 +38,8 @@ def _error(name: str, code: str, message: str) -> list[dict[str, str]]:
     return [{"field": name, "code": code, "message": message}]
 
 
-def _validate_items(items: list[Any], tenant) -> tuple[dict[int, tuple], list[tuple[int, dict]]]:
-    """Per-item validation with no database access except one query for `referred_by`."""
-    from customers.api.serializers import CustomerBulkItemSerializer
-
-    rejected: dict[int, tuple] = {}
-    valid: list[tuple[int, dict]] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(items):
-        external_id = raw.get("external_id") if isinstance(raw, dict) else None
-        if not isinstance(external_id, str):
-            external_id = None  # echoed back only as sent text
-        serializer = CustomerBulkItemSerializer(data=raw, context={"tenant": tenant})
-        if not serializer.is_valid():
-            details = ValidationError(serializer.errors).get_full_details()
-            rejected[index] = (external_id, flatten_errors(details))
-            continue
-        data = dict(serializer.validated_data)
-        if data["external_id"] in seen:
-            rejected[index] = (
-                external_id,
-                _error("external_id", "duplicate", "Repeated in this batch."),
-            )
-            continue
-        code = data.get("referral_code")
-        if code and (message := referral_hook.check(code)):
-            rejected[index] = (
-                external_id,
-                _error("referral_code", "invalid_referral_code", message),
-            )
-            continue
-        seen.add(data["external_id"])
-        valid.append((index, data))
+def _known_referrers(valid: list[tuple[int, dict]], rejected: dict[int, tuple]):
+    """Reject items whose `referred_by` names no customer of the tenant (one query)."""
     referrers = {d["referred_by"] for _, d in valid if d.get("referred_by") is not None}
     known = set(Customer.objects.filter(pk__in=referrers).values_list("pk", flat=True))
     still_valid = []
@@ -81,7 +51,30 @@ def _validate_items(items: list[Any], tenant) -> tuple[dict[int, tuple], list[tu
             )
         else:
             still_valid.append((index, data))
-    return rejected, still_valid
+    return still_valid
+
+
+def _unique_and_usable(valid: list[tuple[int, dict]], rejected: dict[int, tuple]) -> list:
+    """Reject an external id repeated in the batch and unusable referral codes."""
+    seen: set[str] = set()
+    kept = []
+    for index, data in valid:
+        if data["external_id"] in seen:
+            rejected[index] = (
+                data["external_id"],
+                _error("external_id", "duplicate", "Repeated in this batch."),
+            )
+            continue
+        code = data.get("referral_code")
+        if code and (message := referral_hook.check(code)):
+            rejected[index] = (
+                data["external_id"],
+                _error("referral_code", "invalid_referral_code", message),
+            )
+            continue
+        seen.add(data["external_id"])
+        kept.append((index, data))
+    return kept
 
 
 def _apply_update(customer: Customer, data: dict, now, actor: Actor) -> StageChange | None:
@@ -96,29 +89,9 @@ def _apply_update(customer: Customer, data: dict, now, actor: Actor) -> StageCha
         became_customer_at=customer.became_customer_at,
         churned_at=customer.churned_at,
     )
-    if stage is None or stage == customer.stage:
+    if stage is None:
         return None
-    at = changed_at or now
-    stamps = apply_stage_change(
-        to_stage=stage,
-        at=at,
-        now=now,
-        created_at=customer.created_at,
-        became_customer_at=customer.became_customer_at,
-        churned_at=customer.churned_at,
-    )
-    change = StageChange(
-        tenant_id=customer.tenant_id,
-        customer=customer,
-        from_stage=customer.stage,
-        to_stage=stage,
-        changed_at=at,
-        changed_by_user_id=actor.user_id,
-        changed_by_api_key_id=actor.api_key_id,
-    )
-    customer.stage = stage
-    customer.became_customer_at, customer.churned_at = stamps.became_customer_at, stamps.churned_at
-    return change
+    return stage_move(customer, stage, at=changed_at, now=now, actor=actor)
 
 
 def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -> None:
@@ -170,17 +143,7 @@ def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -
         tenant, "customer.created", [created_payload(c) for _, c, _, _ in creates]
     )
     domain_events.record_many(
-        tenant,
-        "customer.stage_changed",
-        [
-            {
-                "customer_id": ch.customer.pk,
-                "from": ch.from_stage,
-                "to": ch.to_stage,
-                "at": ch.changed_at.isoformat(),
-            }
-            for ch in changes
-        ],
+        tenant, "customer.stage_changed", [stage_changed_payload(ch) for ch in changes]
     )
     for index, customer, code, context in creates:
         if code:
@@ -190,14 +153,25 @@ def _write(tenant, valid: list[tuple[int, dict]], actor: Actor, outcome: dict) -
         outcome.setdefault(index, (customer.external_id, "updated", customer.pk))
 
 
-def customers_bulk_upsert(*, tenant, items: list[Any], actor: Actor) -> BulkResult:
+def customers_bulk_upsert(
+    *,
+    tenant,
+    total: int,
+    valid: list[tuple[int, dict]],
+    rejected: dict[int, tuple[Any, list]],
+    actor: Actor,
+) -> BulkResult:
     """Create or update up to 1,000 customers by `external_id`, in request order.
 
-    Each item is validated alone; invalid ones are `rejected` with their errors and the rest
-    are stored in one transaction (a concurrent insert of the same external id is retried
-    once as an update). Stage changes record history and domain events as single writes do.
+    `valid` are `(index, fields)` of the items whose fields passed validation, `rejected`
+    `index -> (external id, errors)` of the others (the API layer checks each item's shape).
+    Here the domain rules: an external id once per batch, usable referral codes, referrers of
+    the tenant; the rest is stored in one transaction (a concurrent insert of the same external
+    id is retried once as an update). Stage changes record history and domain events as
+    single writes do.
     """
-    rejected, valid = _validate_items(items, tenant)
+    rejected = dict(rejected)
+    valid = _known_referrers(_unique_and_usable(valid, rejected), rejected)
     for attempt in (1, 2):
         outcome: dict[int, tuple] = {}
         try:
@@ -208,7 +182,7 @@ def customers_bulk_upsert(*, tenant, items: list[Any], actor: Actor) -> BulkResu
             if attempt == 2:
                 raise
     result = BulkResult()
-    for index in range(len(items)):
+    for index in range(total):
         if index in rejected:
             external_id, errors = rejected[index]
             result.results.append(

@@ -7,23 +7,29 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from customers import referral_hook
 from customers.actors import Actor
-from customers.lifecycle import PAYING_STAGES, Stage, StageRuleError, apply_stage_change
+from customers.lifecycle import (
+    PAYING_STAGES,
+    Channel,
+    Stage,
+    StageRuleError,
+    apply_stage_change,
+)
 from customers.lifecycle import validate_history as _validate_history
 from customers.models import Customer, StageChange
 from flywheel.core import events as domain_events
+from flywheel.core.errors import InvalidFieldsError
 from flywheel.core.privacy import hash_ip
 
 
-def _field_error(error: StageRuleError) -> ValidationError:
-    return ValidationError({error.field: [error.message]}, code="invalid_history")
+def _field_error(error: StageRuleError) -> InvalidFieldsError:
+    return InvalidFieldsError({error.field: [error.message]}, code="invalid_history")
 
 
-def _external_id_taken() -> ValidationError:
-    return ValidationError(
+def _external_id_taken() -> InvalidFieldsError:
+    return InvalidFieldsError(
         {"external_id": ["A customer with this external_id exists."]}, code="unique"
     )
 
@@ -91,7 +97,7 @@ def customer_create(
     if referral_code:
         error = referral_hook.check(referral_code)
         if error:
-            raise ValidationError({"referral_code": [error]}, code="invalid_referral_code")
+            raise InvalidFieldsError({"referral_code": [error]}, code="invalid_referral_code")
     context = signup_context or {}
     customer = Customer(
         tenant=tenant,
@@ -127,41 +133,58 @@ def customer_change_stage(
     churn; refuses a future time or a churn before becoming a customer (400). Entering the
     current stage again is a no-op. Records `customer.stage_changed`.
     """
-    if to_stage == customer.stage:
-        return customer
-    now = timezone.now()
-    at = changed_at or now
     try:
-        stamps = apply_stage_change(
-            to_stage=to_stage,
-            at=at,
-            now=now,
-            created_at=customer.created_at,
-            became_customer_at=customer.became_customer_at,
-            churned_at=customer.churned_at,
-        )
+        change = stage_move(customer, to_stage, at=changed_at, now=timezone.now(), actor=actor)
     except StageRuleError as error:
         raise _field_error(error) from error
-    from_stage = customer.stage
-    customer.stage = to_stage
-    customer.became_customer_at = stamps.became_customer_at
-    customer.churned_at = stamps.churned_at
+    if change is None:
+        return customer
     customer.save(update_fields=["stage", "became_customer_at", "churned_at", "updated_at"])
-    StageChange.objects.create(
+    change.save()
+    domain_events.record(customer.tenant, "customer.stage_changed", stage_changed_payload(change))
+    return customer
+
+
+def stage_move(
+    customer: Customer, to_stage: str, *, at: datetime | None, now: datetime, actor: Actor
+) -> StageChange | None:
+    """The one implementation of a stage change, for single and bulk writes: moves the
+    unsaved `customer` to `to_stage` at `at` (default `now`), sets its lifecycle stamps and
+    returns the history row to store (None when it is in that stage already). StageRuleError
+    when the change breaks the lifecycle rules; nothing is written here."""
+    if to_stage == customer.stage:
+        return None
+    at = at or now
+    stamps = apply_stage_change(
+        to_stage=to_stage,
+        at=at,
+        now=now,
+        created_at=customer.created_at,
+        became_customer_at=customer.became_customer_at,
+        churned_at=customer.churned_at,
+    )
+    change = StageChange(
         tenant_id=customer.tenant_id,
         customer=customer,
-        from_stage=from_stage,
+        from_stage=customer.stage,
         to_stage=to_stage,
         changed_at=at,
         changed_by_user_id=actor.user_id,
         changed_by_api_key_id=actor.api_key_id,
     )
-    domain_events.record(
-        customer.tenant,
-        "customer.stage_changed",
-        {"customer_id": customer.pk, "from": from_stage, "to": to_stage, "at": at.isoformat()},
-    )
-    return customer
+    customer.stage = to_stage
+    customer.became_customer_at, customer.churned_at = stamps.became_customer_at, stamps.churned_at
+    return change
+
+
+def stage_changed_payload(change: StageChange) -> dict[str, Any]:
+    """What `customer.stage_changed` carries."""
+    return {
+        "customer_id": change.customer.pk,
+        "from": change.from_stage,
+        "to": change.to_stage,
+        "at": change.changed_at.isoformat(),
+    }
 
 
 @transaction.atomic
@@ -184,6 +207,22 @@ def customer_update(
         customer.save(update_fields=[*data, "updated_at"])
     if stage is not None:
         customer_change_stage(customer=customer, to_stage=stage, actor=actor, changed_at=changed_at)
+    return customer
+
+
+def customer_mark_referred(*, customer: Customer, referrer: Customer) -> Customer:
+    """The customer came through `referrer`'s referral: channel `referral`, `referred_by` the
+    referrer (the referrals app calls this; it does not write customers itself). Records
+    `customer.referred`."""
+    Customer.objects.filter(pk=customer.pk).update(
+        acquisition_channel=Channel.REFERRAL, referred_by=referrer, updated_at=timezone.now()
+    )
+    customer.acquisition_channel, customer.referred_by = Channel.REFERRAL, referrer
+    domain_events.record(
+        customer.tenant,
+        "customer.referred",
+        {"customer_id": customer.pk, "referred_by": referrer.pk},
+    )
     return customer
 
 

@@ -38,6 +38,22 @@ class ForbiddenError(ApplicationError):
     default_code = "permission_denied"
 
 
+class InvalidFieldsError(ApplicationError):
+    """A business rule refused some fields of the request: 400 with `errors` per field, the
+    same shape as a serializer's validation error (services raise this, not DRF's)."""
+
+    default_detail = "The request has invalid fields."
+    default_code = "invalid"
+
+    def __init__(self, fields: dict[str, list[str] | str], code: str = "invalid"):
+        super().__init__(self.default_detail, code="invalid")
+        self.errors = [
+            {"field": field, "code": code, "message": str(message)}
+            for field, messages in fields.items()
+            for message in ([messages] if isinstance(messages, str) else messages)
+        ]
+
+
 class ConflictError(ApplicationError):
     """The resource's current state does not allow this (e.g. an invalid transition)."""
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from customers.lifecycle import Channel
 from customers.models import Customer
+from customers.services import customer_mark_referred
 from flywheel.core import events as domain_events
 from referrals.fraud import is_disposable, normalize_email
 from referrals.models import (
@@ -160,10 +160,7 @@ def referral_create(
         referral.save()
         domain_events.record(tenant, "referral.rejected", referral_payload(referral))
         return referral
-    Customer.objects.filter(pk=referee.pk).update(
-        acquisition_channel=Channel.REFERRAL, referred_by=link.referrer
-    )
-    referee.acquisition_channel, referee.referred_by = Channel.REFERRAL, link.referrer
+    customer_mark_referred(customer=referee, referrer=link.referrer)
     domain_events.record(tenant, "referral.created", referral_payload(referral))
     referral_qualify_if_met(referral=referral)
     return referral
