@@ -38,7 +38,7 @@ def main() -> None:
     from customers.demo_data import seed_tenant
     from customers.models import Customer, Event
     from flywheel.core.tenancy import tenant_scope
-    from segments.health import health_inputs, health_recompute
+    from segments.services.health import health_inputs, health_recompute
 
     as_of = datetime.fromisoformat(args.as_of).replace(tzinfo=UTC)
     tenant = Tenant.objects.filter(slug=args.tenant).first() or Tenant.objects.create(

@@ -38,7 +38,7 @@ def main() -> None:
     from metrics import queries as q
     from metrics.models import AcquisitionSpend
     from metrics.periods import period_of, periods_between
-    from metrics.snapshots import acquisition_spend, snapshot_compute, snapshot_statements
+    from metrics.services.snapshots import acquisition_spend, snapshot_compute, snapshot_statements
 
     now = datetime(2026, 11, 1, tzinfo=UTC)
 

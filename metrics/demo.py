@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from metrics.jobs import recompute_range
 from metrics.models import AcquisitionSpend
 from metrics.periods import periods_between
+from metrics.services.jobs import recompute_range
 
 
 def kpis_seed(*, tenant, days: int) -> int:

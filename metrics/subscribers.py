@@ -2,7 +2,7 @@
 
 from flywheel.core.subscribers import subscriber
 from flywheel.core.tenancy import require_current_tenant
-from metrics.alerts import thresholds_ensure_defaults
+from metrics.services.alerts import thresholds_ensure_defaults
 
 
 @subscriber("metrics.default_thresholds", on="tenant.created")

@@ -13,9 +13,9 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from flywheel.core.fanout import run_in_tenant
-from metrics.jobs import job_run
-from metrics.schedule import planned_snapshots
-from metrics.snapshots import snapshot_compute
+from metrics.selectors.schedule import planned_snapshots
+from metrics.services.jobs import job_run
+from metrics.services.snapshots import snapshot_compute
 
 RETRY = {
     "acks_late": True,
@@ -51,5 +51,5 @@ def kpis_dispatch_task() -> int:
 
 @shared_task(**RETRY)
 def kpi_job_task(job_id: int) -> str:
-    """Run a queued recompute job (see `metrics.jobs.job_run`)."""
+    """Run a queued recompute job (see `metrics.services.jobs.job_run`)."""
     return job_run(job_id)

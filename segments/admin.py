@@ -12,7 +12,7 @@ from segments.models import (
     MarketSizing,
     ScoringModel,
 )
-from segments.scoring import scores_for
+from segments.selectors import scores_for
 
 
 @admin.register(ScoringModel)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from segments.models import MarketSizing
 
 HUNDRED = Decimal(100)
 
@@ -194,3 +198,52 @@ def health(inputs: HealthInputs, settings: HealthSettings) -> Health:
     )
     rounded = {k: round_half_up(v, 1) for k, v in components.items()}
     return Health(score, band, rounded, alerts)
+
+
+def sizing_compute(data: dict[str, Any]) -> Sizing:
+    """The beachhead table for inputs (Rogers' groups by default)."""
+    groups = [
+        (key, Decimal(str(share)))
+        for key, share in (data.get("groups") or [(k, str(v)) for k, v in ROGERS_GROUPS])
+    ]
+    return beachhead_sizing(
+        market_customers=data["market_customers"],
+        average_arr=Decimal(str(data["average_arr"])),
+        groups=groups,
+        targeted=list(data["targeted_groups"]),
+        market_shares=[Decimal(str(s)) for s in data["market_shares"]],
+    )
+
+
+def sizing_table(sizing: Sizing) -> dict[str, Any]:
+    """The table as JSON-ready data (decimals as strings, as money is in the API)."""
+    return {
+        "groups": [
+            {
+                "key": g.key,
+                "share": str(g.share),
+                "customers": str(g.customers),
+                "customers_rounded": str(g.customers_rounded),
+                "arr_potential": str(g.arr_potential),
+                "arr_at_share": {k: str(v) for k, v in g.arr_at_share.items()},
+            }
+            for g in sizing.groups
+        ],
+        "total_customers": str(sizing.total_customers),
+        "total_arr_potential": str(sizing.total_arr_potential),
+        "total_arr_at_share": {k: str(v) for k, v in sizing.total_arr_at_share.items()},
+    }
+
+
+def saved_sizing_table(sizing: MarketSizing) -> dict[str, Any]:
+    return sizing_table(
+        sizing_compute(
+            {
+                "market_customers": sizing.market_customers,
+                "average_arr": sizing.average_arr,
+                "groups": sizing.groups,
+                "targeted_groups": sizing.targeted_groups,
+                "market_shares": sizing.market_shares,
+            }
+        )
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from customers.filters import CustomerFilterSet
 from customers.models import Customer
-from segments.models import CustomerSegment, HealthSummary
+from segments.calculators import rank, segment_score
+from segments.models import CustomerSegment, HealthSummary, MarketSegment, ScoringModel
 
 SEARCH_FIELDS = ("email", "name", "external_id")
 
@@ -89,3 +92,21 @@ def customer_segment_counts(segments: list[CustomerSegment]) -> dict[int, int]:
         }
     )
     return {s.pk: counts[f"s{s.pk}"] for s in segments}
+
+
+def segments_ranked(*, model: ScoringModel) -> list[tuple[MarketSegment, Decimal, int]]:
+    """The model's segments with score and rank (score descending, ties by name)."""
+    # all_tenants: the scoring model fixes the tenant (this also serves the admin).
+    segments = list(MarketSegment.all_tenants.filter(model=model))
+    by_name = {s.name: s for s in segments}
+    scored = [(s.name, segment_score(model.weights, s.ratings)) for s in segments]
+    return [(by_name[name], score, position) for name, score, position in rank(scored)]
+
+
+def scores_for(segments) -> dict[int, tuple[Decimal, int]]:
+    """segment id -> (score, rank) within its model, for the given segments' models."""
+    result: dict[int, tuple[Decimal, int]] = {}
+    for model in {s.model for s in segments}:
+        for segment, score, position in segments_ranked(model=model):
+            result[segment.pk] = (score, position)
+    return result

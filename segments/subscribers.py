@@ -3,8 +3,8 @@
 from customers.event_facts import customer_ids_of
 from flywheel.core.subscribers import subscriber
 from flywheel.core.tenancy import require_current_tenant
-from segments.health import health_recompute
-from segments.scoring import scoring_model_ensure_default
+from segments.services.health import health_recompute
+from segments.services.scoring import scoring_model_ensure_default
 
 
 @subscriber("segments.default_scoring_model", on="tenant.created")

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from flywheel.core.fanout import for_each_active_tenant, run_in_tenant
-from segments.health import health_recompute
+from segments.services.health import health_recompute
 
 
 @shared_task(acks_late=True)

@@ -11,10 +11,10 @@ from rest_framework import serializers
 from customers.kpis import CHANNELS as Channel
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
-from metrics.jobs import MAX_PERIODS
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from metrics.periods import GRANULARITIES, count_periods
 from metrics.registry import BY_KEY, GOOD_CHOICES, PHASES, UNIT_CHOICES
+from metrics.services.jobs import MAX_PERIODS
 
 
 class KpiDefinitionSerializer(Serializer):

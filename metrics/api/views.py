@@ -20,13 +20,13 @@ from accounts.tenant_api import TenantAPIView, TenantViewSet
 from flywheel.core import timebounds
 from flywheel.core.views import CRUD, READ_ONLY
 from metrics.api import serializers as s
-from metrics.cohorts import cohorts_cached
 from metrics.filters import KpiAlertFilterSet, KpiSnapshotFilterSet
-from metrics.jobs import job_create
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from metrics.periods import GRANULARITIES, current_period, period_of
 from metrics.registry import BY_KEY, KPIS
 from metrics.selectors import flywheel_view, latest_snapshots
+from metrics.selectors.cohorts import cohorts_cached
+from metrics.services.jobs import job_create
 
 CSV_MAX_ROWS = 10_000
 GRANULARITY = OpenApiParameter(

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer, WholeValueSerializer
-from segments.calculators import ROGERS_GROUPS, weights_problem
+from segments.calculators import ROGERS_GROUPS, saved_sizing_table, weights_problem
 from segments.models import (
     CustomerSegment,
     HealthModel,
@@ -15,7 +15,6 @@ from segments.models import (
     MarketSizing,
     ScoringModel,
 )
-from segments.scoring import saved_sizing_table
 
 COMPONENTS = ("login_frequency", "feature_usage", "support_tickets", "payment_history")
 

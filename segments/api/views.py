@@ -12,11 +12,11 @@ from accounts.tenant_api import TenantAPIView, TenantViewSet
 from customers.api.serializers import CustomerSerializer
 from flywheel.core.pagination import is_whole_number
 from flywheel.core.views import CRUD
-from segments import scoring
+from segments import calculators, selectors
 from segments.api import serializers as s
-from segments.health import health_model_get
 from segments.models import CustomerSegment, MarketSegment, MarketSizing, ScoringModel
 from segments.selectors import customer_segment_counts, customer_segment_members
+from segments.services.health import health_model_get
 
 
 @extend_schema(tags=["segments"])
@@ -46,7 +46,7 @@ class MarketSegmentViewSet(*CRUD, TenantViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self, "tenant", None) is not None:
-            context["scores"] = scoring.scores_for(
+            context["scores"] = selectors.scores_for(
                 list(MarketSegment.objects.select_related("model"))
             )
         return context
@@ -73,7 +73,7 @@ class MarketSegmentViewSet(*CRUD, TenantViewSet):
         model = chosen.first()
         if model is None:
             raise ValidationError({"model": ["No such scoring model."]})
-        ranked = scoring.segments_ranked(model=model)
+        ranked = selectors.segments_ranked(model=model)
         data = [
             {"rank": r, "id": seg.pk, "name": seg.name, "score": score} for seg, score, r in ranked
         ]
@@ -95,7 +95,7 @@ class MarketSizingViewSet(*CRUD, TenantViewSet):
         """The table for the given inputs, not saved."""
         serializer = s.SizingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        table = scoring.sizing_table(scoring.sizing_compute(serializer.validated_data))
+        table = calculators.sizing_table(calculators.sizing_compute(serializer.validated_data))
         return Response(table)
 
 

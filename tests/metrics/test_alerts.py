@@ -7,13 +7,13 @@ import pytest
 
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
-from metrics.alerts import (
+from metrics.models import KpiAlert, KpiThreshold
+from metrics.services.alerts import (
     alerts_evaluate,
     changes,
     thresholds_ensure_defaults,
     thresholds_for,
 )
-from metrics.models import KpiAlert, KpiThreshold
 from tests.accounts.factories import TenantFactory
 from tests.metrics.factories import KpiSnapshotFactory, KpiThresholdFactory
 

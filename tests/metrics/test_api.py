@@ -265,9 +265,9 @@ def test_cohorts_of_a_closed_period_are_cached_until_its_snapshot_is_recomputed(
     from datetime import UTC, datetime
 
     from flywheel.core.tenancy import tenant_scope
-    from metrics.cohorts import cohorts_cached
     from metrics.periods import period_of
-    from metrics.snapshots import snapshot_compute
+    from metrics.selectors.cohorts import cohorts_cached
+    from metrics.services.snapshots import snapshot_compute
     from tests.customers.factories import CustomerFactory
 
     tenant, _ = build_october()

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from metrics import tasks
 from metrics.models import JobStatus, KpiJob, KpiSnapshot
-from metrics.schedule import planned_snapshots
+from metrics.selectors.schedule import planned_snapshots
 from tests.accounts.factories import TenantFactory
 from tests.metrics.factories import KpiSnapshotFactory
 

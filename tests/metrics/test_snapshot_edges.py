@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from flywheel.core.tenancy import tenant_scope
-from metrics.formulas import kpi_values
+from metrics.calculators import kpi_values
 from metrics.periods import closed_periods, current_period, period_of, periods_between
 from metrics.registry import KPIS
-from metrics.snapshots import snapshot_compute
+from metrics.services.snapshots import snapshot_compute
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory, EventFactory
 

@@ -8,7 +8,7 @@ import pytest
 from flywheel.core.tenancy import tenant_scope
 from metrics.models import KpiSnapshot
 from metrics.registry import KPIS
-from metrics.snapshots import snapshot_compute
+from metrics.services.snapshots import snapshot_compute
 
 from .hand_built import OCTOBER, build_october
 

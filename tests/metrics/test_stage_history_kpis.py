@@ -30,7 +30,7 @@ import pytest
 from customers.actors import Actor
 from customers.services.customers import customer_change_stage
 from flywheel.core.tenancy import tenant_scope
-from metrics.snapshots import snapshot_compute
+from metrics.services.snapshots import snapshot_compute
 from segments.models import HealthSummary
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory, EventFactory

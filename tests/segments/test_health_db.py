@@ -8,8 +8,8 @@ import pytest
 from customers.models import CustomerHealth
 from flywheel.core.models import DomainEvent
 from flywheel.core.tenancy import tenant_scope
-from segments.health import health_model_get, health_recompute
 from segments.models import HealthAlert, HealthChange
+from segments.services.health import health_model_get, health_recompute
 from tests.customers.factories import CustomerFactory, EventFactory
 
 
@@ -145,9 +145,9 @@ def test_one_customer_can_be_recomputed_alone(tenant, model):
 @pytest.mark.postgres
 def test_writes_in_batches_give_the_same_result(tenant, model, monkeypatch):
     # given: five customers with different activity, written two at a time
-    import segments.health
+    import segments.services.health
 
-    monkeypatch.setattr(segments.health, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(segments.services.health, "FLUSH_ROWS", 2)
     customers = [CustomerFactory(tenant=tenant) for _ in range(5)]
     for count, customer in enumerate(customers):
         _events(tenant, customer, "login", 4 * count)

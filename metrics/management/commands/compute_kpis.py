@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Tenant
 from flywheel.core.progress import Progress
 from flywheel.core.tenancy import tenant_scope
-from metrics.jobs import recompute_range
 from metrics.periods import GRANULARITIES
+from metrics.services.jobs import recompute_range
 
 
 class Command(BaseCommand):

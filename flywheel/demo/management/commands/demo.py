@@ -11,7 +11,7 @@ from customers.models import Customer
 from flywheel.core.tenancy import tenant_scope
 from metrics.demo import kpis_seed
 from referrals.demo import referrals_seed
-from segments.health import health_recompute
+from segments.services.health import health_recompute
 
 DEMO_EMAIL = "admin@demo.local"
 DEMO_PASSWORD = "flywheel-demo"

@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from metrics import queries as q
-from metrics.alerts import alerts_evaluate
-from metrics.formulas import kpi_values
+from metrics.calculators import kpi_values
 from metrics.models import AcquisitionSpend, KpiSnapshot
 from metrics.periods import Period, period_of
+from metrics.services.alerts import alerts_evaluate
 from segments.kpis import health_at
 
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from metrics import queries as q
-from metrics.formulas import retention_values
+from metrics.calculators import retention_values
 from metrics.models import KpiSnapshot
 from metrics.periods import Period
 from metrics.registry import rounded

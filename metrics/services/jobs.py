@@ -13,7 +13,7 @@ from flywheel.core import queue
 from flywheel.core.tenancy import tenant_scope
 from metrics.models import JobStatus, KpiJob
 from metrics.periods import periods_between
-from metrics.snapshots import snapshot_compute
+from metrics.services.snapshots import snapshot_compute
 
 MAX_PERIODS = 1000
 JOB_TASK = "metrics.tasks.kpi_job_task"

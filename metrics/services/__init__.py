@@ -1,0 +1,1 @@
+"""Write use-cases of metrics: snapshots, KPI alerts and thresholds, recompute jobs."""
