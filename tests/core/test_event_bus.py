@@ -152,3 +152,29 @@ def test_concurrent_deliveries_of_one_batch_take_effect_once(bus, monkeypatch):
     assert sorted(taken["test.steady"]) == list(range(20))
     assert sum(o["done"] for o in outcomes) == 20
     assert EventDelivery.all_tenants.filter(subscriber="test.steady").count() == 20
+
+
+def test_support_staff_see_a_parked_delivery_with_its_error_and_retry_it(
+    bus, client, django_capture_on_commit_callbacks
+):
+    from tests.accounts.factories import UserFactory
+
+    taken, failures = bus
+    failures["left"] = 5
+    tenant = TenantFactory()
+    _record(tenant, 1, django_capture_on_commit_callbacks)
+    parked = EventDelivery.all_tenants.get(subscriber="test.flaky")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # the list shows it with its status, the page with its error
+    listed = client.get("/admin/core/eventdelivery/", {"status__exact": "parked"})
+    page = client.get(f"/admin/core/eventdelivery/{parked.pk}/change/")
+    assert listed.status_code == 200 and "test.flaky" in listed.content.decode()
+    assert "downstream is down" in page.content.decode()
+    # the retry action delivers it once the cause is gone
+    failures["left"] = 0
+    client.post(
+        "/admin/core/eventdelivery/",
+        {"action": "retry", "_selected_action": [parked.pk]},
+    )
+    parked.refresh_from_db()
+    assert parked.status == "done" and taken["test.flaky"] == [0]
