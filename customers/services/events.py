@@ -100,7 +100,6 @@ def _refresh_customers(tenant, stored: list[CleanEvent]) -> None:
     seen = _latest_per_customer(stored)
     update_from_values(
         Customer,
-        tenant_id=tenant.pk,
         fields=["last_seen_at"],
         rows=[(pk, e.occurred_at) for pk, e in seen.items()],
         assignments="last_seen_at = v.new_last_seen_at",
@@ -109,7 +108,6 @@ def _refresh_customers(tenant, stored: list[CleanEvent]) -> None:
     subscriptions = _latest_per_customer([e for e in stored if e.kind == EventKind.SUBSCRIPTION])
     update_from_values(
         Customer,
-        tenant_id=tenant.pk,
         fields=["mrr", "mrr_at"],
         rows=[(pk, e.value, e.occurred_at) for pk, e in subscriptions.items()],
         assignments="mrr = v.new_mrr, mrr_at = v.new_mrr_at",
@@ -118,7 +116,6 @@ def _refresh_customers(tenant, stored: list[CleanEvent]) -> None:
     answers = _latest_per_customer([e for e in stored if e.kind == EventKind.NPS])
     update_from_values(
         Customer,
-        tenant_id=tenant.pk,
         fields=["nps_score", "nps_at"],
         rows=[(pk, int(e.value), e.occurred_at) for pk, e in answers.items()],
         assignments="nps_score = v.new_nps_score, nps_at = v.new_nps_at",

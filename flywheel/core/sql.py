@@ -64,7 +64,6 @@ def insert_ignoring_conflicts(
 def update_from_values(
     model: type[models.Model],
     *,
-    tenant_id: int,
     fields: Sequence[str],
     rows: Sequence[tuple],
     assignments: str,
@@ -75,11 +74,13 @@ def update_from_values(
     One statement updates many rows with a different value each (what `UPDATE ... FROM` is
     for), on PostgreSQL and SQLite >= 3.33. `rows` are `(pk, value, ...)` tuples matching
     `("id", *fields)`; values are prepared by the model's own fields. `assignments` and
-    `condition` are SQL; the new values are `v.new_<column>`, so plain column names mean the current
-    ones; only rows of `tenant_id` are touched. Returns the number of rows updated.
+    `condition` are SQL; the new values are `v.new_<column>`, so plain column names mean the
+    current ones; only rows of the tenant in scope are touched (TenantScopeError without one).
+    Returns the number of rows updated.
     """
     if not rows:
         return 0
+    tenant_id = require_current_tenant().pk
     if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
         return _update_from_copy(
             model,

@@ -6,6 +6,7 @@ import pytest
 
 from customers.models import Customer
 from flywheel.core.sql import insert_ignoring_conflicts, update_from_values
+from flywheel.core.tenancy import tenant_scope
 from tests.accounts.factories import TenantFactory
 from tests.customers.factories import CustomerFactory
 
@@ -48,15 +49,15 @@ def test_update_from_values_sets_each_row_its_own_value_only_when_the_condition_
     a = CustomerFactory(tenant=tenant, last_seen_at=new)
     b = CustomerFactory(tenant=tenant, last_seen_at=None)
     foreign = CustomerFactory(tenant=other, last_seen_at=None)
-    # when
-    updated = update_from_values(
-        Customer,
-        tenant_id=tenant.pk,
-        fields=["last_seen_at"],
-        rows=[(a.pk, old), (b.pk, new), (foreign.pk, new)],
-        assignments="last_seen_at = v.new_last_seen_at",
-        condition="last_seen_at IS NULL OR last_seen_at < v.new_last_seen_at",
-    )
+    # when (in the tenant's scope: the statement takes its tenant from there)
+    with tenant_scope(tenant):
+        updated = update_from_values(
+            Customer,
+            fields=["last_seen_at"],
+            rows=[(a.pk, old), (b.pk, new), (foreign.pk, new)],
+            assignments="last_seen_at = v.new_last_seen_at",
+            condition="last_seen_at IS NULL OR last_seen_at < v.new_last_seen_at",
+        )
     # then
     assert updated == 1
     for customer in (a, b, foreign):
