@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import audit  # noqa: F401  (registers models with auditlog)
+        from accounts import (
+            audit,  # noqa: F401  (registers models with auditlog)
+            event_types,  # noqa: F401  (declares the events it emits)
+        )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from flywheel.core.tenancy import TenantOwnedModel
+from flywheel.core.validators import WEB_URL
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -76,6 +77,27 @@ class Tenant(models.Model):
         decimal_places=4,
         default=Decimal("1.0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    language = models.CharField(
+        max_length=2,
+        choices=[("en", "English"), ("de", "Deutsch")],
+        default="en",
+        help_text="Of the emails and hosted pages its customers see.",
+    )
+    brand_color = models.CharField(
+        max_length=7,
+        default="#2f6feb",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #2f6feb.")],
+        help_text="Accent colour of the hosted pages and emails.",
+    )
+    logo_url = models.URLField(max_length=500, blank=True, default="", validators=[WEB_URL])
+    frontend_base_url = models.URLField(
+        max_length=500,
+        blank=True,
+        default="",
+        validators=[WEB_URL],
+        help_text="Where the tenant's own frontend answers UGC requests: the token is appended. "
+        "Empty: our hosted page /p/ugc/{token}.",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,4 +8,7 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from customers import audit  # noqa: F401  (registers models with auditlog)
+        from customers import (
+            audit,  # noqa: F401  (registers models with auditlog)
+            event_types,  # noqa: F401  (declares the events it emits)
+        )

@@ -48,6 +48,9 @@ class Customer(TenantOwnedModel):
     signup_user_agent = models.CharField(max_length=512, blank=True, default="", editable=False)
     attributes = models.JSONField(default=dict, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    email_opt_out_at = models.DateTimeField(
+        null=True, blank=True, help_text="Unsubscribed from our emails (webhooks still go)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -27,6 +27,7 @@ from segments.api.views import (
     ScoringModelViewSet,
 )
 from ugc.api.views import UGCRequestViewSet, UGCRuleViewSet
+from webhooks.api.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 tenant_router = SimpleRouter(trailing_slash=True)
 tenant_router.register("members", MemberViewSet, basename="member")
@@ -48,3 +49,5 @@ tenant_router.register("kpis/jobs", KpiJobViewSet, basename="kpi-job")
 tenant_router.register("acquisition-spend", AcquisitionSpendViewSet, basename="acquisition-spend")
 tenant_router.register("kpi-thresholds", KpiThresholdViewSet, basename="kpi-threshold")
 tenant_router.register("kpi-alerts", KpiAlertViewSet, basename="kpi-alert")
+tenant_router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+tenant_router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")

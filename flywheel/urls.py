@@ -17,6 +17,9 @@ from metrics.api.views import (
 from referrals.redirect import referral_redirect
 from segments.api.views import HealthModelView, HealthRecomputeView
 from ugc.api.views import PublicUGCView
+from ugc.pages import ugc_page
+from webhooks.api.views import EmailSettingsView
+from webhooks.pages import unsubscribe_page
 
 tenant_patterns = [
     path("", TenantDetailView.as_view(), name="tenant-detail"),
@@ -27,6 +30,7 @@ tenant_patterns = [
     path("kpis/flywheel/", KpiFlywheelView.as_view(), name="kpi-flywheel"),
     path("kpis/compute/", KpiComputeView.as_view(), name="kpi-compute"),
     path("kpis/cohorts/", KpiCohortsView.as_view(), name="kpi-cohorts"),
+    path("email-settings/", EmailSettingsView.as_view(), name="email-settings"),
     *tenant_router.urls,
 ]
 
@@ -34,6 +38,8 @@ urlpatterns = [
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/tenants/<slug:tenant>/", include(tenant_patterns)),
     path("api/v1/public/ugc/<str:token>", PublicUGCView.as_view(), name="public-ugc"),
+    path("p/ugc/<str:token>", ugc_page, name="ugc-page"),
+    path("p/unsubscribe/<str:token>", unsubscribe_page, name="unsubscribe-page"),
     re_path(r"^r/(?P<code>[A-Za-z0-9]{4,32})$", referral_redirect, name="referral-redirect"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

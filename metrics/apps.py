@@ -10,7 +10,10 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from metrics import subscribers  # noqa: F401  (registers domain-event subscribers)
+        from metrics import (
+            event_types,  # noqa: F401  (declares the events it emits)
+            subscribers,  # noqa: F401  (registers domain-event subscribers)
+        )
         from metrics.models import AcquisitionSpend, KpiThreshold
 
         auditlog.register(AcquisitionSpend)

@@ -11,7 +11,10 @@ class ReferralsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from customers import referral_hook
-        from referrals import subscribers  # noqa: F401  (registers domain-event subscribers)
+        from referrals import (
+            event_types,  # noqa: F401  (declares the events it emits)
+            subscribers,  # noqa: F401  (registers domain-event subscribers)
+        )
         from referrals.models import ReferralProgram, Reward
         from referrals.services.attribution import code_problem, referral_create
 

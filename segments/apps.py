@@ -10,7 +10,10 @@ class SegmentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from segments import subscribers  # noqa: F401  (registers domain-event subscribers)
+        from segments import (
+            event_types,  # noqa: F401  (declares the events it emits)
+            subscribers,  # noqa: F401  (registers domain-event subscribers)
+        )
         from segments.models import CustomerSegment, HealthModel, ScoringModel
 
         auditlog.register(ScoringModel)

@@ -33,7 +33,9 @@ from tests.segments.factories import (
     ScoringModelFactory,
 )
 from tests.ugc.factories import UGCRequestFactory, UGCRuleFactory
+from tests.webhooks.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 from ugc.models import UGCRequest, UGCRule
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 FACTORIES: dict[type, Callable] = {}
 
@@ -61,3 +63,5 @@ register(KpiJob, lambda tenant: KpiJobFactory(tenant=tenant))
 register(AcquisitionSpend, lambda tenant: AcquisitionSpendFactory(tenant=tenant))
 register(KpiThreshold, lambda tenant: KpiThresholdFactory(tenant=tenant))
 register(KpiAlert, lambda tenant: KpiAlertFactory(tenant=tenant))
+register(WebhookEndpoint, lambda tenant: WebhookEndpointFactory(tenant=tenant))
+register(WebhookDelivery, lambda tenant: WebhookDeliveryFactory(tenant=tenant))

@@ -10,7 +10,10 @@ class UgcConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from ugc import subscribers  # noqa: F401  (registers domain-event subscribers)
+        from ugc import (
+            event_types,  # noqa: F401  (declares the events it emits)
+            subscribers,  # noqa: F401  (registers domain-event subscribers)
+        )
         from ugc.models import UGCRequest, UGCRule
 
         auditlog.register(UGCRule)

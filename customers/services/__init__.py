@@ -6,6 +6,7 @@ from customers.services.customers import (
     customer_create,
     customer_delete,
     customer_mark_referred,
+    customer_unsubscribe,
     customer_update,
 )
 from customers.services.events import IngestResult, events_ingest
@@ -16,6 +17,7 @@ __all__ = [
     "customer_create",
     "customer_delete",
     "customer_mark_referred",
+    "customer_unsubscribe",
     "customer_update",
     "customers_bulk_upsert",
     "events_ingest",

@@ -226,6 +226,16 @@ def customer_mark_referred(*, customer: Customer, referrer: Customer) -> Custome
     return customer
 
 
+def customer_unsubscribe(*, customer: Customer) -> Customer:
+    """The customer asked for no more emails (idempotent: the first time stands). Records
+    `customer.unsubscribed`."""
+    if customer.email_opt_out_at is None:
+        customer.email_opt_out_at = timezone.now()
+        customer.save(update_fields=["email_opt_out_at", "updated_at"])
+        domain_events.record(customer.tenant, "customer.unsubscribed", {"customer_id": customer.pk})
+    return customer
+
+
 @transaction.atomic
 def customer_delete(*, customer: Customer) -> None:
     """Delete a customer with its history and events (records `customer.deleted`)."""

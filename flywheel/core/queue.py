@@ -20,6 +20,14 @@ PAUSE_AFTER_FAILURE_SECONDS = 30.0
 _paused_until = 0.0
 
 
+def task(name: str):
+    """The registered task `name`; the apps' task modules are imported on first need (a web
+    process has not run Celery's autodiscovery, which a worker does at start)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def send_delivery(subscriber: str, event_ids: list[int], *, countdown: int | None = None) -> bool:
     """Enqueue one delivery; False (logged, not raised) when the broker cannot take it: the
     events stay pending in the outbox and the sweeper delivers them later."""
@@ -28,7 +36,7 @@ def send_delivery(subscriber: str, event_ids: list[int], *, countdown: int | Non
         logger.info("Broker paused after a failure; %s left to the sweeper.", subscriber)
         return False
     try:
-        current_app.tasks[DELIVER_TASK].apply_async((subscriber, event_ids), countdown=countdown)
+        task(DELIVER_TASK).apply_async((subscriber, event_ids), countdown=countdown)
     except Exception:  # the broker is down or refuses: nothing is lost
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         logger.warning(
@@ -51,7 +59,7 @@ def send(task_name: str, args: list, *, countdown: int | None = None) -> bool:
     """Enqueue the registered task `task_name` (by name: no import of the task module); False,
     logged, when the broker cannot take it."""
     try:
-        current_app.tasks[task_name].apply_async(args, countdown=countdown)
+        task(task_name).apply_async(args, countdown=countdown)
     except Exception:  # the broker is down: the caller's data is stored; a sweeper retries
         logger.warning("Could not enqueue %s.", task_name, exc_info=True)
         return False

@@ -25,6 +25,18 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Public links (referral redirects, UGC pages) are built on this address.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# Email to customers (webhooks.emails): the console in the demo, SMTP in production,
+# e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@flywheel.local")
+
+# Partner webhooks (webhooks/): private and loopback targets only for development and tests.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+# A Fernet key for the signing secrets at rest; empty: derived from SECRET_KEY.
+WEBHOOK_SECRETS_KEY = env("WEBHOOK_SECRETS_KEY", default="")
+
 # Key hashes are HMACs under this pepper; rotating it invalidates every API key and token.
 API_KEY_PEPPER = env("API_KEY_PEPPER", default=SECRET_KEY)
 
@@ -48,6 +60,7 @@ INSTALLED_APPS = [
     "ugc",
     "segments",
     "metrics",
+    "webhooks",
     "flywheel.demo",
 ]
 
@@ -108,6 +121,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, now
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -212,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "KpiGoodEnum": "metrics.registry.GOOD_CHOICES",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "WEBHOOKS": "flywheel.webhook_catalogue.WEBHOOKS",
 }
 
 # Celery: no broker configured means the embedded demo, where tasks run in-process.
@@ -254,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.kpis_dispatch_task",
         "schedule": env.int("KPI_DISPATCH_SECONDS", default=60 * 60),
     },
+    "webhook-deliveries-due": {
+        "task": "webhooks.tasks.webhook_deliveries_due_task",
+        "schedule": 60,
+    },
+    "emails-due": {"task": "webhooks.tasks.emails_due_task", "schedule": 60},
     "domain-events-sweep": {
         "task": "flywheel.core.tasks.domain_events_sweep_task",
         "schedule": 60,

@@ -77,6 +77,8 @@ def test_a_staff_change_is_in_the_audit_trail_with_the_staff_user_as_actor(staff
             "currency": "EUR",
             "timezone": "UTC",
             "gross_margin": "1.0",
+            "language": "en",
+            "brand_color": "#2f6feb",
             "active": "on",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",

@@ -73,5 +73,6 @@ def test_nothing_is_lost_and_nothing_repeats_across_an_outage(
         "referrals.qualify_by_payment",
         "segments.health_after_events",
         "ugc.requests_from_events",
+        "webhooks.deliver",
     ]
     assert not DomainEvent.all_tenants.filter(tenant=tenant, settled_at=None).exists()

@@ -107,10 +107,12 @@ def test_a_big_batch_is_one_task_per_subscriber(
     )
     tenant = TenantFactory()
     _record(tenant, 1000, django_capture_on_commit_callbacks)
-    assert sorted(sent) == [("test.flaky", 1000), ("test.steady", 1000)]
+    assert sorted(sent) == [("test.flaky", 1000), ("test.steady", 1000), ("webhooks.deliver", 1000)]
 
 
-def test_an_event_nobody_takes_is_settled_at_once(django_capture_on_commit_callbacks):
+def test_an_event_nobody_takes_is_settled_at_once(django_capture_on_commit_callbacks, monkeypatch):
+    # (webhooks takes every event; without it nobody takes this one)
+    monkeypatch.delitem(subscribers._registry, "webhooks.deliver")
     tenant = TenantFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         (event,) = events.record_many(tenant, "nobody.listens", [{}])
@@ -131,8 +133,9 @@ def test_the_sweeper_delivers_what_an_enqueue_lost(
     # when the sweeper runs after the grace period, twice
     later = timezone.now() + timedelta(minutes=2)
     first, second = delivery.sweep(now=later), delivery.sweep(now=later)
-    # then each subscriber took each event once
-    assert first == 2 and second == 0
+    # then each subscriber took each event once (one task each: the two test subscribers and
+    # the webhooks app, which takes every event)
+    assert first == 3 and second == 0
     assert taken == {"test.steady": [0, 1], "test.flaky": [0, 1]}
     assert not DomainEvent.all_tenants.filter(pk__in=[e.pk for e in recorded], settled_at=None)
 
@@ -178,3 +181,20 @@ def test_support_staff_see_a_parked_delivery_with_its_error_and_retry_it(
     )
     parked.refresh_from_db()
     assert parked.status == "done" and taken["test.flaky"] == [0]
+
+
+def test_tasks_sent_by_name_resolve_in_a_fresh_web_process():
+    # a web process never ran Celery's autodiscovery; sending by name must still find them
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'flywheel.settings.test'; "
+        "django.setup(); from flywheel.core import queue; "
+        "from metrics.services.jobs import JOB_TASK; "
+        "from webhooks import emails, services; "
+        "[queue.task(n) for n in (JOB_TASK, emails.SEND_TASK, services.SEND_TASK, "
+        "queue.DELIVER_TASK)]; print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr

@@ -48,7 +48,8 @@ def test_an_nps_of_10_becomes_a_published_testimonial(
         "requested",
     )
     created = DomainEvent.all_tenants.get(name="ugc_request.created")
-    assert created.payload["public_url"].endswith(_public(request.token))
+    # the link points at the hosted page (issue 14); the JSON flow stays for frontends
+    assert created.payload["public_url"].endswith(f"/p/ugc/{request.token}")
     page = api_client.get(_public(request.token))
     assert page.status_code == 200
     assert set(page.json()) == {"tenant_name", "kind", "prompt", "due_at", "status"}

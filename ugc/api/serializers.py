@@ -62,7 +62,7 @@ class UGCRequestSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_public_url(self, request) -> str:
-        return public_url(request.token)
+        return public_url(request.token, request.tenant)
 
 
 class UGCRequestCreateSerializer(ModelSerializer):

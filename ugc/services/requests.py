@@ -27,8 +27,13 @@ class RequestExpiredError(ApplicationError):
 DEFAULT_REMINDER_DAYS = 3
 
 
-def public_url(token: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/api/v1/public/ugc/{token}"
+def public_url(token: str, tenant=None) -> str:
+    """Where the customer answers: the tenant's own frontend (its base URL + the token) if it
+    set one, else our hosted page `/p/ugc/{token}`."""
+    base = getattr(tenant, "frontend_base_url", "")
+    if base:
+        return f"{base}{token}"
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/p/ugc/{token}"
 
 
 def payload(request: UGCRequest) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def payload(request: UGCRequest) -> dict[str, Any]:
         "kind": request.kind,
         "trigger": request.trigger,
         "status": request.status,
-        "public_url": public_url(request.token),
+        "public_url": public_url(request.token, request.tenant),
         "due_at": request.due_at.isoformat(),
     }
 
