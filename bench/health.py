@@ -50,14 +50,14 @@ def main() -> None:
         with connection.cursor() as cursor:
             if args.reset:
                 for table in (
-                    "segments_customerhealth",
+                    "customers_customerhealth",
                     "segments_healthchange",
                     "segments_healthalert",
                 ):
                     cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [tenant.pk])
                     cursor.execute(f"VACUUM {table}")  # reclaim the reset's dead rows
             cursor.execute("ANALYZE customers_customer")
-            cursor.execute("ANALYZE segments_customerhealth")
+            cursor.execute("ANALYZE customers_customerhealth")
             cursor.execute("ANALYZE customers_event")
         customers, events = Customer.objects.count(), Event.objects.count()
 
@@ -70,7 +70,7 @@ def main() -> None:
         full = time.perf_counter() - started
 
         with connection.cursor() as cursor:  # as autovacuum would after a fill (untimed)
-            cursor.execute("ANALYZE segments_customerhealth")
+            cursor.execute("ANALYZE customers_customerhealth")
         started = time.perf_counter()
         second = health_recompute(tenant=tenant, as_of=as_of)
         again = time.perf_counter() - started
