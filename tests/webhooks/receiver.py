@@ -15,7 +15,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):
                 import time
 
                 length = int(self.headers.get("Content-Length", 0))
