@@ -86,3 +86,39 @@ def key_client(tenant):
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def broker_down():
+    """A broker address nothing listens on; publishing is not retried (fails at once)."""
+    from flywheel.celery import app as celery_app
+    from flywheel.core import queue
+
+    saved = {
+        key: celery_app.conf[key]
+        for key in (
+            "task_always_eager",
+            "broker_url",
+            "broker_write_url",
+            "broker_read_url",
+            "task_publish_retry",
+        )
+    }
+    nowhere = "redis://127.0.0.1:1/0"
+
+    def connect_anew():  # the app keeps its connection pool across changes of broker_url
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        queue.resume()
+
+    celery_app.conf.update(  # the write and read URLs are filled from broker_url at setup
+        task_always_eager=False,
+        broker_url=nowhere,
+        broker_write_url=nowhere,
+        broker_read_url=nowhere,
+        task_publish_retry=False,
+    )
+    connect_anew()
+    yield
+    celery_app.conf.update(**saved)
+    connect_anew()

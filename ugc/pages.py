@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
@@ -25,7 +26,8 @@ OPEN = (UGCStatus.REQUESTED, UGCStatus.REMINDED)
 
 
 def _page(request, template: str, tenant, status: int = 200, **context):
-    response = render(request, template, {"tenant": tenant, **context}, status=status)
+    with translation.override(tenant.language):  # month names in dates
+        response = render(request, template, {"tenant": tenant, **context}, status=status)
     add_never_cache_headers(response)
     return response
 

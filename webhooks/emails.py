@@ -183,6 +183,19 @@ def email_send(email_id: int, now: datetime | None = None) -> str | None:
     return EmailStatus.SENT
 
 
+def email_retry(*, email: SentEmail) -> SentEmail:
+    """Queue a failed email again (after the mail server is back); sent and skipped ones stay
+    as they are, so an email is never sent twice."""
+    # all_tenants: the row is already the caller's (support staff in the admin, by id).
+    requeued = SentEmail.all_tenants.filter(pk=email.pk, status=EmailStatus.FAILED).update(
+        status=EmailStatus.QUEUED, attempts=0, next_attempt_at=None, last_error=""
+    )
+    if requeued:
+        transaction.on_commit(lambda: queue.send(SEND_TASK, [email.pk]))
+    email.refresh_from_db()
+    return email
+
+
 def emails_due(now: datetime | None = None, limit: int = 1000) -> int:
     """Enqueue queued emails whose attempt is due (lost enqueues, expired leases)."""
     now = now or timezone.now()

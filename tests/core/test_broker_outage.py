@@ -8,29 +8,13 @@ from django.utils import timezone
 
 from customers.models import CustomerHealth
 from flywheel.celery import app as celery_app
-from flywheel.core import delivery, queue
+from flywheel.core import delivery
 from flywheel.core.models import DomainEvent, EventDelivery
 from flywheel.core.tenancy import tenant_scope
 from ugc.models import UGCRequest
 from ugc.services.automation import ugc_rules_ensure_defaults
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker_down():
-    """A broker address nothing listens on; publishing is not retried (fails at once)."""
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("task_always_eager", "broker_url", "task_publish_retry")
-    }
-    celery_app.conf.update(
-        task_always_eager=False, broker_url="redis://127.0.0.1:1/0", task_publish_retry=False
-    )
-    queue.resume()
-    yield
-    celery_app.conf.update(**saved)
-    queue.resume()
 
 
 def test_nothing_is_lost_and_nothing_repeats_across_an_outage(

@@ -104,6 +104,33 @@ def test_a_rolled_back_change_sends_nothing(tenant, admin):
     assert receiver.requests == [] and not WebhookDelivery.all_tenants.exists()
 
 
+def test_a_broker_outage_loses_no_webhook_and_sends_none_twice(
+    tenant, admin, broker_down, django_capture_on_commit_callbacks
+):
+    from flywheel.celery import app as celery_app
+    from flywheel.core import delivery
+
+    with Receiver() as receiver:
+        _endpoint(admin, tenant, receiver.url)
+        # when, with the broker down, a customer is created
+        with django_capture_on_commit_callbacks(execute=True):
+            created = admin.post(f"/api/v1/tenants/{tenant.slug}/customers/", {}, format="json")
+        assert created.status_code == 201 and receiver.requests == []
+        # and the bus's sweeper makes the delivery while sending is still impossible
+        later = timezone.now() + timedelta(minutes=2)
+        celery_app.conf.update(task_always_eager=True)
+        with django_capture_on_commit_callbacks(execute=False):  # the send is enqueued, lost
+            delivery.sweep(now=later)
+        (pending,) = WebhookDelivery.all_tenants.filter(event_type="customer.created")
+        assert (pending.status, receiver.requests) == ("pending", [])
+        # then, the broker back, the webhook sweeper sends it, once however often it runs
+        with django_capture_on_commit_callbacks(execute=True):
+            services.deliveries_due(now=later)
+            services.deliveries_due(now=later)
+    pending.refresh_from_db()
+    assert (pending.status, pending.attempts, len(receiver.requests)) == ("succeeded", 1, 1)
+
+
 def test_only_subscribed_types_are_sent(tenant, admin, django_capture_on_commit_callbacks):
     with Receiver() as receiver:
         _endpoint(admin, tenant, receiver.url, ["kpi.alert"])
