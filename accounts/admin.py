@@ -1,11 +1,11 @@
 """Admin for support staff: tenants, users, memberships, API keys and tokens (never hashes)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 
 from accounts.models import ApiKey, Membership, PersonalToken, Tenant, User
-from flywheel.core.admin import TenantOwnedAdmin
+from flywheel.core.admin import TenantOwnedAdmin, staff_action
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,13 +51,13 @@ class MembershipAdmin(TenantOwnedAdmin):
     autocomplete_fields = ("user", "tenant")
 
 
-@admin.action(description="Revoke the selected credentials")
-def revoke(modeladmin, request, queryset):
-    pending = list(queryset.filter(revoked_at__isnull=True))
+@staff_action("Revoke the selected credentials")
+def revoke(modeladmin, request, rows):
+    pending = [credential for credential in rows if credential.revoked_at is None]
     for credential in pending:
         credential.revoked_at = timezone.now()
         credential.save(update_fields=["revoked_at"])  # save(), so the audit log records it
-    messages.success(request, f"Revoked {len(pending)} credential(s).")
+    return f"Revoked {len(pending)} credential(s)."
 
 
 _CREDENTIAL_FIELDS = (
@@ -85,7 +85,9 @@ class ApiKeyAdmin(TenantOwnedAdmin):
     list_filter = ("tenant", "revoked_at")
     search_fields = ("prefix", "name", "tenant__slug")
     fields = ("tenant", *_CREDENTIAL_FIELDS, "created_by")
-    readonly_fields = ("tenant", "prefix", "created_at", "last_used_at", "created_by")
+    # Keys belong to the tenant (created, scoped and renamed through its API); support staff
+    # only revoke them, with the confirmed and audited action.
+    readonly_fields = fields
     actions = [revoke]
 
     def has_add_permission(self, request):
@@ -98,7 +100,7 @@ class PersonalTokenAdmin(admin.ModelAdmin):
     list_filter = ("revoked_at",)
     search_fields = ("prefix", "name", "user__email")
     fields = ("user", *_CREDENTIAL_FIELDS)
-    readonly_fields = ("user", "prefix", "created_at", "last_used_at")
+    readonly_fields = fields
     actions = [revoke]
 
     def has_add_permission(self, request):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from accounts.choices import validate_currency
 from accounts.roles import Role
 from flywheel.core.tenancy import TenantOwnedModel
 from flywheel.core.validators import WEB_URL
@@ -69,7 +70,7 @@ class Tenant(models.Model):
     currency = models.CharField(
         max_length=3,
         default="EUR",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. EUR.")],
+        validators=[validate_currency],
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     gross_margin = models.DecimalField(
@@ -107,6 +108,10 @@ class Tenant(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def get_additional_data(self) -> dict:
+        """Beside each audited change of the tenant: its id, as for its rows."""
+        return {"tenant_id": self.pk}
 
 
 class Membership(TenantOwnedModel):

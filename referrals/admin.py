@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from flywheel.core.admin import TenantOwnedAdmin
+from flywheel.core.admin import TenantOwnedAdmin, staff_action
 from flywheel.core.errors import ConflictError
 from flywheel.core.tenancy import tenant_scope
 from referrals import selectors
@@ -91,26 +91,26 @@ class ReferralAdmin(TenantOwnedAdmin):
     )
 
 
-def _transition(modeladmin, request, queryset, move, label):
+def _transition(request, rows, move, label) -> str:
     done = 0
-    for reward in queryset.select_related("tenant"):
+    for reward in rows:
         with tenant_scope(reward.tenant):
             try:
                 move(reward=reward)
                 done += 1
             except ConflictError as error:
                 messages.warning(request, f"Reward {reward.pk}: {error.detail}")
-    messages.success(request, f"{label} {done} reward(s).")
+    return f"{label} {done} reward(s)."
 
 
-@admin.action(description="Approve the selected rewards")
-def approve_rewards(modeladmin, request, queryset):
-    _transition(modeladmin, request, queryset, rewards.reward_approve, "Approved")
+@staff_action("Approve the selected rewards")
+def approve_rewards(modeladmin, request, rows):
+    return _transition(request, rows, rewards.reward_approve, "Approved")
 
 
-@admin.action(description="Void the selected rewards")
-def void_rewards(modeladmin, request, queryset):
-    _transition(modeladmin, request, queryset, rewards.reward_void, "Voided")
+@staff_action("Void the selected rewards")
+def void_rewards(modeladmin, request, rows):
+    return _transition(request, rows, rewards.reward_void, "Voided")
 
 
 @admin.register(Reward)

@@ -2,33 +2,33 @@
 
 from django.contrib import admin, messages
 
-from flywheel.core.admin import TenantOwnedAdmin
+from flywheel.core.admin import TenantOwnedAdmin, staff_action
 from flywheel.core.errors import ConflictError
 from flywheel.core.tenancy import tenant_scope
 from ugc.models import UGCRequest, UGCRule
 from ugc.services import requests as services
 
 
-def _moderate(request, queryset, move, label):
+def _moderate(request, rows, move, label) -> str:
     done = 0
-    for ugc in queryset.select_related("tenant", "customer"):
+    for ugc in rows:
         with tenant_scope(ugc.tenant):
             try:
                 move(request=ugc, note=f"{label} in the admin by {request.user}")
                 done += 1
             except ConflictError as error:
                 messages.warning(request, f"Request {ugc.pk}: {error.detail}")
-    messages.success(request, f"{label} {done} request(s).")
+    return f"{label} {done} request(s)."
 
 
-@admin.action(description="Approve the selected submissions")
-def approve(modeladmin, request, queryset):
-    _moderate(request, queryset, services.ugc_request_approve, "Approved")
+@staff_action("Approve the selected submissions")
+def approve(modeladmin, request, rows):
+    return _moderate(request, rows, services.ugc_request_approve, "Approved")
 
 
-@admin.action(description="Reject the selected submissions")
-def reject(modeladmin, request, queryset):
-    _moderate(request, queryset, services.ugc_request_reject, "Rejected")
+@staff_action("Reject the selected submissions")
+def reject(modeladmin, request, rows):
+    return _moderate(request, rows, services.ugc_request_reject, "Rejected")
 
 
 class StatusQueueFilter(admin.SimpleListFilter):

@@ -6,30 +6,28 @@ Signing secrets never appear here: they are stored encrypted and shown once, to 
 
 from django.contrib import admin, messages
 
-from flywheel.core.admin import TenantOwnedAdmin
+from flywheel.core.admin import TenantOwnedAdmin, staff_action
 from flywheel.core.errors import InvalidFieldsError
 from flywheel.core.tenancy import tenant_scope
 from webhooks import emails, services
 from webhooks.models import EmailSettings, SentEmail, WebhookDelivery, WebhookEndpoint
 
 
-def _each_in_scope(request, queryset, act, done_message: str) -> None:
+def _each_in_scope(request, rows, act, done_message: str) -> str:
     """Run `act(row)` for every selected row inside its tenant's scope."""
     done = 0
-    for row in queryset.select_related("tenant"):
+    for row in rows:
         with tenant_scope(row.tenant):
             try:
                 act(row)
                 done += 1
             except InvalidFieldsError as error:
                 messages.warning(request, f"{row}: {error.detail}")
-    messages.success(request, done_message.format(done=done))
+    return done_message.format(done=done)
 
 
 class ReadOnlyAdmin(TenantOwnedAdmin):
     """Rows written by the system: support staff look and act, never edit by hand."""
-
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -49,20 +47,20 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f for f in super().get_readonly_fields(request, obj) if "secret" not in f]
 
-    @admin.action(description="Send a test event (webhook.ping)", permissions=["change"])
-    def send_test(self, request, queryset):
-        _each_in_scope(
+    @staff_action("Send a test event (webhook.ping)")
+    def send_test(self, request, rows):
+        return _each_in_scope(
             request,
-            queryset,
+            rows,
             lambda endpoint: services.endpoint_test(endpoint=endpoint),
             "Test event queued for {done} endpoint(s).",
         )
 
-    @admin.action(description="Re-enable the selected endpoints", permissions=["change"])
-    def reactivate(self, request, queryset):
-        _each_in_scope(
+    @staff_action("Re-enable the selected endpoints")
+    def reactivate(self, request, rows):
+        return _each_in_scope(
             request,
-            queryset.filter(active=False),
+            [endpoint for endpoint in rows if not endpoint.active],
             lambda endpoint: services.endpoint_update(endpoint=endpoint, active=True),
             "Re-enabled {done} endpoint(s).",
         )
@@ -86,11 +84,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("webhook_id", "event_type", "endpoint__url")
     actions = ["redeliver"]
 
-    @admin.action(description="Redeliver the selected deliveries now", permissions=["change"])
-    def redeliver(self, request, queryset):
-        _each_in_scope(
+    @staff_action("Redeliver the selected deliveries now")
+    def redeliver(self, request, rows):
+        return _each_in_scope(
             request,
-            queryset,
+            rows,
             lambda delivery: services.delivery_retry(delivery=delivery),
             "Queued {done} delivery(ies) again (same webhook-id).",
         )
@@ -117,11 +115,11 @@ class SentEmailAdmin(ReadOnlyAdmin):
     search_fields = ("to_address", "subject")
     actions = ["send_again"]
 
-    @admin.action(description="Send the selected failed emails again", permissions=["change"])
-    def send_again(self, request, queryset):
-        _each_in_scope(
+    @staff_action("Send the selected failed emails again")
+    def send_again(self, request, rows):
+        return _each_in_scope(
             request,
-            queryset.filter(status="failed"),
+            [email for email in rows if email.status == "failed"],
             lambda email: emails.email_retry(email=email),
             "Queued {done} failed email(s) again.",
         )

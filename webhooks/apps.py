@@ -8,7 +8,16 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks and email"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from webhooks import (
             event_types,  # noqa: F401  (declares the events it emits)
             subscribers,  # noqa: F401  (registers domain-event subscribers)
         )
+        from webhooks.models import EmailSettings, WebhookEndpoint
+
+        auditlog.register(
+            WebhookEndpoint,
+            exclude_fields=["secret_encrypted", "previous_secret_encrypted", "failure_count"],
+        )
+        auditlog.register(EmailSettings)

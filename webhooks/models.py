@@ -59,6 +59,9 @@ class WebhookDelivery(TenantOwnedModel):
         "core.DomainEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     event_type = models.CharField(max_length=64)
+    customer_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The customer the event is about, if any (no key)."
+    )
     webhook_id = models.CharField(max_length=64, unique=True)
     payload = models.JSONField(default=dict)
     status = models.CharField(
@@ -83,6 +86,11 @@ class WebhookDelivery(TenantOwnedModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "endpoint", "-id"], name="webhookdelivery_endpoint"),
+            models.Index(
+                fields=["tenant", "customer_id", "-id"],
+                condition=Q(customer_id__isnull=False),
+                name="webhookdelivery_customer",
+            ),
             models.Index(
                 fields=["next_attempt_at"],
                 condition=Q(status__in=["pending", "failed"]),

@@ -145,6 +145,12 @@ def _body(tenant, event_type: str, occurred_at: datetime, data: dict) -> dict:
     }
 
 
+def _customer_of(payload: dict) -> int | None:
+    """The customer an event is about (for the support admin's customer page), if any."""
+    value = payload.get("customer_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def deliveries_create(*, tenant, events) -> list[WebhookDelivery]:
     """One pending delivery per (active endpoint subscribed to its type, event), sent after
     commit, each by its own task. Idempotent: a second call for the same events makes none."""
@@ -157,6 +163,7 @@ def deliveries_create(*, tenant, events) -> list[WebhookDelivery]:
             event_type=event.name,
             webhook_id=f"msg_{event.pk}_{endpoint.pk}",
             payload=_body(tenant, event.name, event.occurred_at, event.payload),
+            customer_id=_customer_of(event.payload),
         )
         for event in events
         for endpoint in endpoints

@@ -1,6 +1,7 @@
 """Core data: stored responses of idempotent requests, the domain-event outbox and its
 delivery ledger."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,3 +90,41 @@ class EventDelivery(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.subscriber} <- {self.event_id} ({self.status})"
+
+
+class StaffAction(models.Model):
+    """One action of support staff in the admin (revoke, redeliver, recompute, moderate...):
+    who, what, on which rows, when and for which tenant. Field edits are in auditlog's entries;
+    actions that go through services leave their trail here (`flywheel.core.admin.staff_action`).
+    """
+
+    tenant = models.ForeignKey(
+        "accounts.Tenant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tenant_slug = models.CharField(max_length=64, blank=True, default="")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_label = models.CharField(max_length=254, blank=True, default="")
+    action = models.CharField(max_length=100)
+    model = models.CharField(max_length=100, help_text="app_label.model of the rows.")
+    object_ids = models.JSONField(default=list)
+    detail = models.JSONField(default=dict, blank=True, help_text="The options and the outcome.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "-at"], name="staffaction_tenant_time"),
+            models.Index(fields=["-at"], name="staffaction_time"),
+        ]
+        permissions = [
+            ("recompute_kpis", "Can recompute a tenant's KPIs for a range"),
+            ("recompute_health", "Can recompute a tenant's customer health"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_label}: {self.action} on {self.model} ({self.tenant_slug or '-'})"

@@ -159,6 +159,10 @@ class TenantOwnedModel(models.Model):
             self.tenant = tenant
         super().save(*args, **kwargs)
 
+    def get_additional_data(self) -> dict:
+        """What auditlog stores beside each change: the tenant, so changes filter by tenant."""
+        return {"tenant_id": self.tenant_id}
+
 
 def _use_unscoped_base_manager(sender, **kwargs) -> None:
     """Every concrete tenant-owned model gets `all_tenants` as its base manager.

@@ -41,6 +41,8 @@ WEBHOOK_SECRETS_KEY = env("WEBHOOK_SECRETS_KEY", default="")
 API_KEY_PEPPER = env("API_KEY_PEPPER", default=SECRET_KEY)
 
 INSTALLED_APPS = [
+    # First, so that its admin templates (the frame, the overview) take precedence.
+    "flywheel.support",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -57,7 +57,7 @@ def test_revoke_action_revokes_the_selected_keys(staff_client):
     # when
     response = staff_client.post(
         reverse("admin:accounts_apikey_changelist"),
-        {"action": "revoke", "_selected_action": [k.pk for k in keys]},
+        {"action": "revoke", "confirmed": "yes", "_selected_action": [k.pk for k in keys]},
     )
     # then
     assert response.status_code == 302

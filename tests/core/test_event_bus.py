@@ -177,7 +177,7 @@ def test_support_staff_see_a_parked_delivery_with_its_error_and_retry_it(
     failures["left"] = 0
     client.post(
         "/admin/core/eventdelivery/",
-        {"action": "retry", "_selected_action": [parked.pk]},
+        {"action": "retry", "confirmed": "yes", "_selected_action": [parked.pk]},
     )
     parked.refresh_from_db()
     assert parked.status == "done" and taken["test.flaky"] == [0]

@@ -33,7 +33,21 @@ def test_a_line_chart_plots_the_points_and_breaks_at_nulls():
     assert "Churn &lt;rate&gt;" in svg
     assert "no values" in line_chart("Empty", [(date(2026, 1, 1), None)])
     running = line_chart("Churn", points, running_last=True)
-    assert running.count('fill="white"') == 1 and "2026-11-01: 3 (running)" in running
+    assert running.count('fill="white"') == 1 and "2026-11-01: 3 (running, partial)" in running
+    assert "stroke-dasharray" in running and ">partial</text>" in running
+    assert running.count("<polyline") == 1  # the running month is not part of the line
+
+
+def test_chart_labels_fit_and_follow_the_theme():
+    from metrics.charts import compact
+
+    points = [(date(2026, m, 1), v) for m, v in ((9, 1_048_023.0), (10, 998_000.0))]
+    title = "Monthly recurring revenue at the end of the period (money, up is good)"
+    svg = line_chart(title, points)
+    assert compact(1_048_023) == "1.05M" and compact(48_230) == "48.2k" and compact(0.25) == "0.25"
+    assert ">1.05M</text>" in svg and "048,023" not in svg.replace("1,048,023", "")
+    assert svg.count('font-weight="600"') == 2  # the long title wraps onto two lines
+    assert "#000" not in svg and 'fill="currentColor"' in svg  # text takes the page's colour
 
 
 @pytest.mark.django_db

@@ -45,8 +45,10 @@ def test_link_counters_in_the_admin_equal_the_api(staff, member_client, tenant):
 def test_approve_and_void_actions(staff):
     pending, other = RewardFactory(), RewardFactory()
     url = reverse("admin:referrals_reward_changelist")
-    staff.post(url, {"action": "approve_rewards", "_selected_action": [pending.pk]})
-    staff.post(url, {"action": "void_rewards", "_selected_action": [other.pk]})
+    staff.post(
+        url, {"action": "approve_rewards", "confirmed": "yes", "_selected_action": [pending.pk]}
+    )
+    staff.post(url, {"action": "void_rewards", "confirmed": "yes", "_selected_action": [other.pk]})
     assert Reward.all_tenants.get(pk=pending.pk).status == "approved"
     assert Reward.all_tenants.get(pk=other.pk).status == "voided"
 

@@ -18,7 +18,7 @@ def test_the_queue_shows_submitted_content_and_moderates_it(client):
     url = reverse("admin:ugc_ugcrequest_changelist")
     # when
     page = client.get(url)
-    client.post(url, {"action": "approve", "_selected_action": [submitted.pk]})
+    client.post(url, {"action": "approve", "confirmed": "yes", "_selected_action": [submitted.pk]})
     # then
     assert page.status_code == 200
     assert page.context["cl"].result_count == 1

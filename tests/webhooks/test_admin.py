@@ -49,7 +49,7 @@ def test_redeliver_queues_a_dead_delivery_again_with_the_same_webhook_id(
     dead = WebhookDeliveryFactory(status="dead", attempts=8, webhook_id="msg_keep")
     url = reverse("admin:webhooks_webhookdelivery_changelist")
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url, {"action": "redeliver", "_selected_action": [dead.pk]})
+        staff.post(url, {"action": "redeliver", "confirmed": "yes", "_selected_action": [dead.pk]})
     again = WebhookDelivery.all_tenants.get(pk=dead.pk)
     assert (again.status, again.webhook_id, again.next_attempt_at) == ("pending", "msg_keep", None)
     assert sent == [[dead.pk]]
@@ -58,7 +58,7 @@ def test_redeliver_queues_a_dead_delivery_again_with_the_same_webhook_id(
 def test_reenable_clears_the_failure_state(staff):
     endpoint = WebhookEndpointFactory(active=False, failure_count=40, disabled_reason="410 Gone")
     url = reverse("admin:webhooks_webhookendpoint_changelist")
-    staff.post(url, {"action": "reactivate", "_selected_action": [endpoint.pk]})
+    staff.post(url, {"action": "reactivate", "confirmed": "yes", "_selected_action": [endpoint.pk]})
     endpoint = WebhookEndpoint.all_tenants.get(pk=endpoint.pk)
     assert (endpoint.active, endpoint.failure_count, endpoint.disabled_reason) == (True, 0, "")
 
@@ -88,7 +88,9 @@ def test_a_failed_email_is_sent_again_once_from_the_admin(
     monkeypatch.undo()
     url = reverse("admin:webhooks_sentemail_changelist")
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url, {"action": "send_again", "_selected_action": [email.pk]})
+        staff.post(
+            url, {"action": "send_again", "confirmed": "yes", "_selected_action": [email.pk]}
+        )
     # then it goes out once
     assert SentEmail.all_tenants.get().status == "sent"
     assert [m.to for m in mail.outbox] == [["fan@example.com"]]
