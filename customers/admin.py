@@ -36,9 +36,15 @@ class CustomerAdmin(TenantOwnedAdmin):
         "nps_score",
         "created_at",
     )
-    list_filter = ("tenant", "stage", "acquisition_channel", "health__band")
+    list_filter = (
+        "tenant",
+        "stage",
+        "acquisition_channel",
+        "health__band",
+        ("created_at", admin.DateFieldListFilter),
+    )
     list_select_related = ("tenant", "health")
-    search_fields = ("email", "name", "external_id")
+    search_fields = ("=email", "=external_id")  # exact, through the tenant indexes
     readonly_fields = (
         "health_score",
         "health_band",
@@ -50,8 +56,8 @@ class CustomerAdmin(TenantOwnedAdmin):
         "updated_at",
     )
     raw_id_fields = ("referred_by",)
-    date_hierarchy = "created_at"
-    show_full_result_count = False  # counting millions of rows per page view is not free
+    # No date_hierarchy: it runs a DISTINCT over every row's date on each page view (seconds
+    # on a million rows); the date filter above needs no query.
     inlines = [StageChangeInline]
 
     @admin.display(description="health band", ordering="health__band")
@@ -78,11 +84,9 @@ class CustomerAdmin(TenantOwnedAdmin):
 @admin.register(Event)
 class EventAdmin(TenantOwnedAdmin):
     list_display = ("sender_id", "tenant", "customer", "kind", "occurred_at", "value")
-    list_filter = ("tenant", "kind")
-    search_fields = ("sender_id", "customer__external_id", "customer__email")
+    list_filter = ("tenant", "kind", ("occurred_at", admin.DateFieldListFilter))
+    search_fields = ("=sender_id", "=customer__external_id", "=customer__email")  # exact: indexed
     list_select_related = ("tenant", "customer")
-    date_hierarchy = "occurred_at"
-    show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Event._meta.fields]

@@ -65,6 +65,7 @@ class HealthModelAdmin(TenantOwnedAdmin):
 class HealthChangeAdmin(TenantOwnedAdmin):
     list_display = ("customer", "tenant", "from_band", "to_band", "score", "changed_at")
     list_filter = ("tenant", "to_band")
+    list_select_related = ("tenant", "customer")
     raw_id_fields = ("customer",)
 
 
@@ -72,6 +73,7 @@ class HealthChangeAdmin(TenantOwnedAdmin):
 class HealthAlertAdmin(TenantOwnedAdmin):
     list_display = ("customer", "tenant", "kind", "started_at", "ended_at")
     list_filter = ("tenant", "kind")
+    list_select_related = ("tenant", "customer")
     raw_id_fields = ("customer",)
 
 

@@ -145,7 +145,15 @@ class HealthAlert(TenantOwnedModel):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "customer", "kind"], name="healthalert_open")]
+        indexes = [
+            models.Index(fields=["tenant", "customer", "kind"], name="healthalert_open"),
+            # The support overview counts a tenant's open alerts by kind (index-only).
+            models.Index(
+                fields=["tenant", "kind"],
+                condition=models.Q(ended_at__isnull=True),
+                name="healthalert_open_kind",
+            ),
+        ]
 
 
 class CustomerSegment(TenantOwnedModel):

@@ -61,3 +61,8 @@ def get(name: str) -> Subscriber | None:
 def subscribers_for(event_name: str) -> list[Subscriber]:
     """The subscribers of events called `event_name`, in name order."""
     return sorted((s for s in _registry.values() if s.takes(event_name)), key=lambda s: s.name)
+
+
+def names() -> list[str]:
+    """Every registered subscriber's name, sorted."""
+    return sorted(_registry)
