@@ -49,6 +49,16 @@ def formatted(value, unit: str, currency: str = "") -> str:
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def _change(change, unit: str, currency: str) -> str:
+    """A change as read: ratios in percentage points, others in the KPI's unit, signed."""
+    if change is None:
+        return ""
+    if unit == "ratio":
+        return f"{change * 100:+.1f} pp"
+    shown = formatted(change, unit, currency)
+    return f"+{shown}" if change > 0 else shown
+
+
 def _phases(view: dict, currency: str) -> list[dict]:
     """The flywheel view's phases with display strings (value, previous, change)."""
     phases = []
@@ -56,17 +66,12 @@ def _phases(view: dict, currency: str) -> list[dict]:
         rows = []
         for row in view.get(phase, []):
             change = row["change"]
-            sign = "+" if change is not None and change > 0 else ""
             rows.append(
                 {
                     **row,
                     "shown": formatted(row["value"], row["unit"], currency),
                     "previous_shown": formatted(row["previous"], row["unit"], currency),
-                    "change_shown": (
-                        sign + formatted(change, row["unit"], currency)
-                        if change is not None
-                        else ""
-                    ),
+                    "change_shown": _change(change, row["unit"], currency),
                     "arrow": {"up": "▲", "down": "▼", "flat": "▬"}.get(row["trend"] or "", ""),
                 }
             )

@@ -145,3 +145,27 @@ def test_support_cannot_edit_tenants_or_keys_by_hand(seeded, support):
     key = ApiKey.all_tenants.filter(tenant=seeded).first()
     page = support.get(reverse("admin:accounts_apikey_change", args=[key.pk])).content.decode()
     assert 'name="scopes"' not in page and 'name="name"' not in page  # read-only fields
+
+
+def test_the_support_groups_have_the_least_rights():
+    from django.contrib.auth.models import Group
+
+    support = Group.objects.get(name="support").permissions
+    changes = sorted(
+        support.exclude(codename__startswith="view_").values_list("codename", flat=True)
+    )
+    assert changes == [
+        "change_apikey",
+        "change_eventdelivery",
+        "change_personaltoken",
+        "change_reward",
+        "change_sentemail",
+        "change_ugcrequest",
+        "change_webhookdelivery",
+        "change_webhookendpoint",
+        "recompute_health",
+        "recompute_kpis",
+    ]
+    readonly = Group.objects.get(name="support-readonly").permissions
+    assert not readonly.exclude(codename__startswith="view_").exists()
+    assert readonly.filter(codename="view_webhookdelivery").exists()

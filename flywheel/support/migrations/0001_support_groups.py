@@ -5,36 +5,14 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# (app label, model) whose admin actions support staff run, besides viewing everything.
-ACTING_ON = [
-    ("accounts", "apikey"),  # revoke
-    ("accounts", "personaltoken"),  # revoke
-    ("core", "eventdelivery"),  # retry parked subscribers
-    ("webhooks", "webhookdelivery"),  # redeliver
-    ("webhooks", "webhookendpoint"),  # send a test, re-enable
-    ("webhooks", "sentemail"),  # send failed emails again
-    ("referrals", "reward"),  # approve, void
-    ("ugc", "ugcrequest"),  # moderate
-]
-CUSTOM = [("core", "recompute_kpis"), ("core", "recompute_health")]
-
+from flywheel.support.groups import ensure_support_groups
 
 def groups(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for app_config in global_apps.get_app_configs():  # permissions exist before post_migrate
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    views = list(Permission.objects.filter(codename__startswith="view_"))
-    acting = [
-        Permission.objects.get(content_type__app_label=app, codename=f"change_{model}")
-        for app, model in ACTING_ON
-    ] + [Permission.objects.get(content_type__app_label=app, codename=code) for app, code in CUSTOM]
-    readonly, _ = Group.objects.get_or_create(name="support-readonly")
-    readonly.permissions.set(views)
-    support, _ = Group.objects.get_or_create(name="support")
-    support.permissions.set(views + acting)
+    ensure_support_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def no_groups(apps, schema_editor):

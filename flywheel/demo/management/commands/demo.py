@@ -60,6 +60,10 @@ class Command(BaseCommand):
             f"  KPIs      {host}/api/v1/tenants/{tenant.slug}/kpis/flywheel/   "
             f"charts: {host}/admin/metrics/kpisnapshot/charts/"
         )
+        self.stdout.write(
+            f"  support   {host}/admin/accounts/tenant/{tenant.pk}/overview/   (the tenant at a "
+            "glance; search box in the admin header)"
+        )
         self.stdout.write(f"  API key   {secret}   (new on every start; shown once)")
         self.stdout.write(
             f"  try       curl -H 'Authorization: Bearer {secret}' "
