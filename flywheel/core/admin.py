@@ -215,7 +215,13 @@ class DomainEventAdmin(TenantOwnedAdmin):
 
     list_display = ("id", "name", "tenant", "occurred_at", "settled_at")
     list_filter = (EventTypeFilter, "tenant")
-    ordering = ("-occurred_at",)  # the (tenant, occurred_at) index serves a tenant's page
+
+    def get_ordering(self, request):
+        # Newest first by the index that serves the page: a tenant's rows through
+        # (tenant, occurred_at), all tenants' through the primary key.
+        tenant_chosen = any(key.startswith("tenant") for key in request.GET)
+        return ("-occurred_at", "-id") if tenant_chosen else ("-id",)
+
     search_fields = ("name",)
     readonly_fields = ("tenant", "name", "payload", "occurred_at", "settled_at")
 
