@@ -47,9 +47,9 @@ class KpiSnapshotAdmin(TenantOwnedAdmin):
         """Every KPI of one tenant over its last periods of one granularity, as line charts."""
         tenants = list(Tenant.objects.order_by("name"))
         tenant_id = request.GET.get("tenant", "")
-        tenant = next(
-            (t for t in tenants if str(t.pk) == tenant_id), tenants[0] if tenants else None
-        )
+        # No default tenant: staff choose one (or come from its overview), never see the
+        # alphabetically first tenant's charts by accident.
+        tenant = next((t for t in tenants if str(t.pk) == tenant_id), None)
         granularity = request.GET.get("granularity", "month")
         if granularity not in GRANULARITIES:
             granularity = "month"

@@ -90,3 +90,12 @@ def test_charts_start_at_the_tenants_first_data():
     ]
     assert [row[0].month for row in since_first_data(rows)] == [3, 4]
     assert since_first_data(rows[:2]) == []
+
+
+@pytest.mark.django_db
+def test_the_charts_page_shows_no_tenant_until_one_is_chosen(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    first = TenantFactory(name="Aardvark AG")
+    KpiSnapshotFactory(tenant=first, period_start=date(2026, 9, 1), values={"churn_rate": 0.1})
+    page = client.get("/admin/metrics/kpisnapshot/charts/").content.decode()
+    assert "<figure" not in page and "Choose a tenant" in page

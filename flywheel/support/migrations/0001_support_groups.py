@@ -1,14 +1,15 @@
 """The support staff groups: `support` (view everything, and the least rights its admin
 actions need) and `support-readonly` (view only). Re-running keeps them exact."""
 
-from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from flywheel.support.groups import ensure_support_groups
 
 def groups(apps, schema_editor):
-    for app_config in global_apps.get_app_configs():  # permissions exist before post_migrate
+    # The permissions exist only after post_migrate: make them now, from the historical
+    # models (their app configs have no models module; create_permissions wants one).
+    for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
