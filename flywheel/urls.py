@@ -1,11 +1,13 @@
-"""Root URLconf: API v1, the tenant router, operations, schema and docs, admin."""
+"""Root URLconf: API v1, the tenant router, schema and docs, admin.
+
+The probes (/healthz, /readyz) and /metrics are fast paths (settings.FAST_PATHS).
+"""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.api.views import TenantDetailView
-from flywheel.core import health
 from flywheel.router import tenant_router
 from metrics.api.views import (
     KpiCohortsView,
@@ -41,11 +43,14 @@ urlpatterns = [
     path("p/ugc/<str:token>", ugc_page, name="ugc-page"),
     path("p/unsubscribe/<str:token>", unsubscribe_page, name="unsubscribe-page"),
     re_path(r"^r/(?P<code>[A-Za-z0-9]{4,32})$", referral_redirect, name="referral-redirect"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/redoc/",
+        # Our page: no Google Fonts (flywheel/core/templates/flywheel/redoc.html).
+        SpectacularRedocView.as_view(url_name="schema", template_name="flywheel/redoc.html"),
+        name="redoc",
+    ),
     path("admin/", admin.site.urls),
 ]
 

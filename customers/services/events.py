@@ -15,6 +15,7 @@ from customers.event_rules import CleanEvent, clean_event
 from customers.models import Customer, Event, EventKind, StageChange
 from customers.services.customers import created_payload, initial_stage_change
 from flywheel.core import events as domain_events
+from flywheel.core.observability.metrics import EVENTS_INGESTED
 from flywheel.core.sql import insert_ignoring_conflicts, update_from_values
 
 MAX_BATCH = 1000
@@ -212,4 +213,6 @@ def events_ingest(
         sender_id, status, errors = outcome[index]
         result.add(index, sender_id, status, errors)
     result.event_ids = [inserted[e.sender_id] for e in stored]
+    for status, count in Counter(status for _, status, _ in outcome.values()).items():
+        EVENTS_INGESTED.labels(status).inc(count)
     return result

@@ -10,4 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the delivery task by name: the outbox enqueues it from the registry.
+        from django.db.backends.signals import connection_created
+
         from flywheel.core import tasks  # noqa: F401
+        from flywheel.core.observability import celery_signals
+        from flywheel.core.observability.metrics import instrument_connection
+
+        connection_created.connect(instrument_connection, dispatch_uid="flywheel-db-metrics")
+        celery_signals.connect()

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from flywheel.core import queue, subscribers
 from flywheel.core.models import DeliveryStatus, DomainEvent, EventDelivery
+from flywheel.core.observability.metrics import BUS_DELIVERIES
 from flywheel.core.tenancy import tenant_scope
 
 logger = logging.getLogger(__name__)
@@ -170,6 +171,9 @@ def deliver(name: str, event_ids: list[int]) -> dict[str, int]:
                 outcome["failed"] += len(batch)
                 retry.append(([e.pk for e in batch], attempts))
     settle([e.pk for e in events])
+    for state, count in outcome.items():
+        if count:
+            BUS_DELIVERIES.labels(name, state).inc(count)
     for ids, attempts in retry:
         schedule_retry(name, ids, attempts)
     return outcome

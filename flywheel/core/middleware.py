@@ -98,5 +98,6 @@ class FastPathMiddleware:
             for pattern, view in self.routes:
                 match = pattern.match(request.path_info)
                 if match:
+                    request.metrics_route = view.__name__
                     return view(request, **match.groupdict())
         return self.get_response(request)

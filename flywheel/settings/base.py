@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from flywheel.core.observability.logs import logging_config
+
 # WhiteNoise warns when collectstatic has not run (the demo and tests serve no static files).
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "flywheel.core.observability.middleware.ObservabilityMiddleware",
     "flywheel.core.middleware.FastPathMiddleware",
     "flywheel.core.middleware.BodySizeLimitMiddleware",
     "flywheel.core.middleware.RequestTextMiddleware",
@@ -108,9 +111,19 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable server fails a request (and /readyz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://flywheel")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Throttles read the cache on every request: a lost Redis must not hang them.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,11 +139,35 @@ USE_TZ = True
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, now
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The image collects into /app/staticfiles (the code itself lives in site-packages).
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
 # Public hot paths served before the middleware stack (flywheel.core.middleware.FastPathMiddleware).
+# The probes are among them: they answer on any Host and over plain http (container probes
+# call http://web:8000/readyz), while every other path keeps the host check and HTTPS redirect.
 REFERRAL_CODE_PATTERN = r"(?P<code>[A-Za-z0-9]{4,32})"
-FAST_PATHS = [(rf"^/r/{REFERRAL_CODE_PATTERN}$", "referrals.redirect.referral_redirect")]
+FAST_PATHS = [
+    (rf"^/r/{REFERRAL_CODE_PATTERN}$", "referrals.redirect.referral_redirect"),
+    (r"^/healthz$", "flywheel.core.health.healthz"),
+    (r"^/readyz$", "flywheel.core.health.readyz"),
+    (r"^/metrics$", "flywheel.core.observability.views.metrics_view"),
+]
+
+# Observability (flywheel.core.observability): Prometheus at /metrics for a bearer token or
+# a direct peer in these networks; one JSON access line a request when ACCESS_LOG is on.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+ACCESS_LOG = env.bool("ACCESS_LOG", default=False)
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from flywheel.core.observability.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Bodies above this are answered 413 before any parsing (bulk endpoints take 1,000 items).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
@@ -208,6 +245,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The reader's own fonts: nothing is fetched from another origin (see flywheel/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RewardKindEnum": "referrals.models.RewardKind",
@@ -250,6 +296,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Processes per worker: set it (WORKER_CONCURRENCY) rather than inherit the host's core count.
+CELERY_WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=2)
+# Our LOGGING (JSON in production, with request and task ids) applies inside workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat keeps its schedule state here; the image points it at a volume the worker user owns.
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default="celerybeat-schedule")
 # A task must finish well inside the broker's visibility timeout, or Redis redelivers it
 # while it still runs; tests/test_settings.py checks the ordering.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
@@ -262,7 +314,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "health-recompute": {
         "task": "segments.tasks.health_recompute_all_task",
-        "schedule": crontab(hour=2, minute=0),
+        # Nightly; HEALTH_RECOMPUTE_SECONDS sets an interval instead (the e2e run uses one).
+        "schedule": int(env("HEALTH_RECOMPUTE_SECONDS", default="") or 0)
+        or crontab(hour=2, minute=0),
     },
     "ugc-requests-remind": {"task": "ugc.tasks.ugc_requests_remind_all_task", "schedule": 3600},
     "ugc-requests-expire": {"task": "ugc.tasks.ugc_requests_expire_all_task", "schedule": 3600},
@@ -295,10 +349,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # Look up the previous version by primary key, outside any tenant scope (admin, tasks).
 AUDITLOG_USE_BASE_MANAGER = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# json: one object a line (production's default); text: readable lines (the demo's).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from flywheel.core.observability.metrics import KPI_SNAPSHOT_LATENCY, KPI_SNAPSHOTS
 from metrics import queries as q
 from metrics.calculators import kpi_values
 from metrics.models import AcquisitionSpend, KpiSnapshot
@@ -65,6 +67,7 @@ def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = No
     A period still running is computed to `now`; a closed one to its end, and then checked
     against the previous period for KPI alerts.
     """
+    started = time.perf_counter()
     now = now or timezone.now()
     period = period_of(granularity, day, tenant.timezone)
     as_of = min(period.ends_at, now)
@@ -83,6 +86,8 @@ def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = No
     snapshot = _store(tenant=tenant, granularity=granularity, start=period.start, fields=fields)
     if snapshot.complete:
         alerts_evaluate(tenant=tenant, snapshot=snapshot)
+    KPI_SNAPSHOTS.labels(granularity).inc()
+    KPI_SNAPSHOT_LATENCY.labels(granularity).observe(time.perf_counter() - started)
     return snapshot
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerHealth, Event
 from flywheel.core import events as domain_events
+from flywheel.core.observability.metrics import HEALTH_CUSTOMERS, HEALTH_RECOMPUTES
 from flywheel.core.sql import (
     adapt_time,
     bulk_load,
@@ -229,6 +230,8 @@ def health_recompute(
     if customer_ids is None:
         HealthModel.objects.filter(pk=model.pk).update(computed_at=as_of)
         health_summary_write(tenant=tenant, as_of=as_of)
+    HEALTH_RECOMPUTES.labels("all" if customer_ids is None else "some").inc()
+    HEALTH_CUSTOMERS.inc(totals["customers"])
     return {
         key: totals[key] for key in ("customers", "band_changes", "alerts_started", "alerts_ended")
     }

@@ -194,21 +194,43 @@ def test_healthz_is_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_is_ok_when_the_database_answers(client):
+def test_readyz_is_ok_when_every_dependency_answers(client):
     body = client.get("/readyz").json()
-    assert body["status"] == "ok" and body["checks"]["database"] == "ok"
+    assert body == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
 
 
-def test_readyz_is_503_naming_the_database_when_it_is_unreachable(client):
+def test_readyz_is_503_naming_only_the_database_when_it_is_unreachable(client, caplog):
     with mock.patch("flywheel.core.health.connection") as broken:
-        broken.cursor.side_effect = OperationalError("connection refused")
+        broken.cursor.side_effect = OperationalError("connection refused to 10.1.2.3 user=app")
         response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["database"].startswith("OperationalError")
+    assert response.json()["checks"] == {
+        "database": "unavailable",
+        "broker": "ok",
+        "cache": "ok",
+    }
+    assert "10.1.2.3" not in response.content.decode()  # the error goes to the log only
+    assert "10.1.2.3" in caplog.text
 
 
 @override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
 def test_readyz_is_503_naming_the_broker_when_it_is_unreachable(client):
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["broker"] != "ok"
+    assert response.json()["checks"] == {"database": "ok", "broker": "unavailable", "cache": "ok"}
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+)
+def test_readyz_is_503_naming_the_cache_when_it_is_unreachable(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "unavailable"
+    assert response.json()["checks"]["database"] == "ok"
