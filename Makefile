@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format schema install clean
+.PHONY: demo test lint format schema install clean lock e2e
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,19 @@ format: $(BIN)/.installed
 
 schema: $(BIN)/.installed
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# The image's hashed lock files, compiled from pyproject.toml against PyPI.
+lock: $(BIN)/.installed
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile \
+	  --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links \
+	  --no-emit-index-url --output-file requirements/production.txt pyproject.toml
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile \
+	  --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links \
+	  --no-emit-index-url --output-file requirements/build.txt requirements/build.in
+
+# gunicorn, a Celery worker and beat as real processes on PostgreSQL and Redis (tests/e2e).
+e2e: $(BIN)/.installed
+	$(BIN)/pytest tests/e2e -p no:randomly -o addopts="-q -p no:cacheprovider" --run-e2e
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
