@@ -43,7 +43,7 @@ lock: $(BIN)/.installed
 
 # gunicorn, a Celery worker and beat as real processes on PostgreSQL and Redis (tests/e2e).
 e2e: $(BIN)/.installed
-	$(BIN)/pytest tests/e2e -p no:randomly -o addopts="-q -p no:cacheprovider" --run-e2e
+	E2E=1 $(BIN)/pytest tests/e2e
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
