@@ -47,11 +47,11 @@ INDEXES = [
 FILL = """
 INSERT INTO {t} (tenant_id, customer_id, kind, occurred_at, value, properties, sender_id,
                  received_at)
-SELECT CASE WHEN g % 10 = 0 THEN 2 ELSE 1 END,
-       1 + (g * 7919) % 200000,
-       (ARRAY['login','login','login','feature_used','payment','nps'])[1 + g % 6],
+SELECT CASE WHEN g %% 10 = 0 THEN 2 ELSE 1 END,
+       1 + (g::bigint * 7919) %% 200000,
+       (ARRAY['login','login','login','feature_used','payment','nps'])[1 + g %% 6],
        timestamptz '2025-01-01' + (g::float8 / %(rows)s) * interval '730 days',
-       CASE WHEN g % 6 = 4 THEN 49.00 END,
+       CASE WHEN g %% 6 = 4 THEN 49.00 END,
        '{{}}'::jsonb,
        'seed-' || g,
        now()

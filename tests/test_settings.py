@@ -25,3 +25,24 @@ def test_production_settings_refuse_the_dev_secret(monkeypatch):
     sys.modules.pop("flywheel.settings.production", None)
     with pytest.raises(ImproperlyConfigured):
         importlib.import_module("flywheel.settings.production")
+
+
+def test_every_workload_route_names_a_registered_task():
+    from flywheel.celery import app
+
+    app.loader.import_default_modules()
+    assert set(settings.WORKLOAD_ROUTES) <= set(app.tasks)
+    queues = {route["queue"] for route in settings.WORKLOAD_ROUTES.values()}
+    assert queues == {"events", "webhooks", "emails", "kpis", "health"}
+
+
+def test_split_queues_route_tasks_sent_by_name():
+    from celery import Celery
+
+    app = Celery("probe", set_as_current=False)
+    app.conf.task_routes = settings.WORKLOAD_ROUTES
+    route = app.amqp.router.route({}, "webhooks.tasks.webhook_delivery_send_task")
+    assert route["queue"].name == "webhooks"
+    assert app.amqp.router.route({}, "ugc.tasks.ugc_requests_remind_all_task")["queue"].name == (
+        "celery"
+    )

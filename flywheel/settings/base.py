@@ -307,6 +307,23 @@ CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default="ce
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
+# Queues per workload (docs/scaling.md): off, every task goes to the default queue `celery`;
+# on (CELERY_SPLIT_QUEUES=true), each workload has its queue and workers choose with `-Q`, so
+# a slow receiver or a month of KPI recomputes never delays event delivery.
+WORKLOAD_ROUTES = {
+    "flywheel.core.tasks.domain_event_deliver_task": {"queue": "events"},
+    "flywheel.core.tasks.domain_events_sweep_task": {"queue": "events"},
+    "webhooks.tasks.webhook_delivery_send_task": {"queue": "webhooks"},
+    "webhooks.tasks.webhook_deliveries_due_task": {"queue": "webhooks"},
+    "webhooks.tasks.email_send_task": {"queue": "emails"},
+    "webhooks.tasks.emails_due_task": {"queue": "emails"},
+    "metrics.tasks.kpis_dispatch_task": {"queue": "kpis"},
+    "metrics.tasks.kpi_snapshot_task": {"queue": "kpis"},
+    "metrics.tasks.kpi_job_task": {"queue": "kpis"},
+    "segments.tasks.health_recompute_all_task": {"queue": "health"},
+    "segments.tasks.health_recompute_task": {"queue": "health"},
+}
+CELERY_TASK_ROUTES = WORKLOAD_ROUTES if env.bool("CELERY_SPLIT_QUEUES", default=False) else {}
 CELERY_BEAT_SCHEDULE = {
     "rewards-approve-due": {
         "task": "referrals.tasks.rewards_approve_due_all_task",
