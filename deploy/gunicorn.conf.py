@@ -13,9 +13,14 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 1000
-# Access lines come from the application (flywheel.access, JSON, with the request id).
+# Access lines come from the application (flywheel.access, JSON, with the request id); the
+# server's own lines (start, worker exits, timeouts) use the application's format too.
 accesslog = None
 errorlog = "-"
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    from flywheel.core.observability.logs import logging_config
+
+    logconfig_dict = logging_config("json", os.environ.get("LOG_LEVEL", "INFO"))
 # A worker process writes its metric values under PROMETHEUS_MULTIPROC_DIR; /metrics adds
 # up the files of every worker.
 

@@ -56,6 +56,7 @@ def logging_config(fmt: str, level: str) -> dict:
             "django.request": {"level": "ERROR"},
             # One line a request, written by the observability middleware when ACCESS_LOG is on.
             "flywheel.access": {"level": "INFO"},
-            "gunicorn.error": {"level": level},
+            # gunicorn turns propagation off for its loggers; its lines go through ours.
+            "gunicorn.error": {"level": level, "propagate": True},
         },
     }
