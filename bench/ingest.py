@@ -190,6 +190,7 @@ def main() -> None:
     tenant, key = prepare(args.customers)
     env = {
         "THROTTLE_API_KEY_RATE": "1000000/min",
+        "THROTTLE_TENANT_RATE": "1000000/min",
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
     }

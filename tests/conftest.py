@@ -25,9 +25,13 @@ def _clear_cache():
     """Throttle counters live in the cache; every test starts with none."""
     from django.core.cache import cache
 
+    from flywheel.core import ratelimit
+
     cache.clear()
+    ratelimit.reset_local()
     yield
     cache.clear()
+    ratelimit.reset_local()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flywheel.core import idempotency
+from flywheel.core.throttling import ratelimit_headers
 
 
 class ApiViewMixin:
@@ -36,6 +37,7 @@ class ApiViewMixin:
 
     def finalize_response(self, request, response, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
+        ratelimit_headers(request, response)
         if self._idempotency_record is not None:
             idempotency.complete(
                 self._idempotency_record, response, secret_fields=self.secret_fields

@@ -200,6 +200,8 @@ THROTTLE_RATES = {
     "user": env("THROTTLE_USER_RATE", default="1200/min"),
     "anon": env("THROTTLE_ANON_RATE", default="120/min"),
     "redirect": env("THROTTLE_REDIRECT_RATE", default="600/min"),
+    # every request to one tenant's resources, whichever key or member makes it
+    "tenant": env("THROTTLE_TENANT_RATE", default="6000/min"),
 }
 # Failed logins per account (email) in a window, beside the per-address limit ("anon").
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
@@ -215,6 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttling.ApiKeyRateThrottle",
         "accounts.throttling.UserRateThrottle",
+        "accounts.throttling.TenantRateThrottle",
     ],
     "DEFAULT_PAGINATION_CLASS": "flywheel.core.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [

@@ -131,7 +131,7 @@ def test_records_older_than_a_day_are_purged():
     assert IdempotencyRecord.objects.filter(pk=fresh.pk).exists()
 
 
-RATES = {"api_key": "2/min", "user": "2/min", "anon": "2/min"}
+RATES = {"api_key": "2/min", "user": "2/min", "anon": "2/min", "tenant": "100/min"}
 
 
 @override_settings(THROTTLE_RATES=RATES)

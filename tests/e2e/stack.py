@@ -91,6 +91,7 @@ class Stack:
             "THROTTLE_USER_RATE": "100000/min",
             "THROTTLE_ANON_RATE": "100000/min",
             "THROTTLE_REDIRECT_RATE": "100000/min",
+            "THROTTLE_TENANT_RATE": "100000/min",
         }
 
     # -- set-up ----------------------------------------------------------------------------
