@@ -44,13 +44,29 @@ def _payload(reward: Reward) -> dict[str, Any]:
 
 @transaction.atomic
 def _move(reward: Reward, to: str, *, void_reason: str = "") -> Reward:
+    """Move from the status the caller saw (`reward.status`), or 409.
+
+    The update is conditional on that status, not on any status the move allows: an approve
+    and a void sent at once both see `pending`; one wins, and the other, whose caller never
+    saw the reward approved, gets 409 instead of voiding what was just approved.
+    """
     now = timezone.now()
     changes: dict[str, Any] = {"status": to, _STAMP[to]: now}
     if to == RewardStatus.VOIDED:
         changes["void_reason"] = void_reason
-    moved = Reward.objects.filter(pk=reward.pk, status__in=_FROM[to]).update(**changes)
+    seen = reward.status
+    moved = (
+        Reward.objects.filter(pk=reward.pk, status=seen).update(**changes)
+        if seen in _FROM[to]
+        else 0
+    )
     if not moved:
         reward.refresh_from_db()
+        if reward.status != seen:
+            raise ConflictError(
+                f"The reward changed meanwhile: it is {reward.status} now, not {seen}.",
+                code="concurrent_change",
+            )
         raise ConflictError(
             f"A {reward.status} reward cannot become {to}.", code="invalid_transition"
         )

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerHealth, Event
 from flywheel.core import events as domain_events
+from flywheel.core.locks import lock_tenant_job
 from flywheel.core.observability.metrics import HEALTH_CUSTOMERS, HEALTH_RECOMPUTES
 from flywheel.core.sql import (
     adapt_time,
@@ -52,9 +53,10 @@ NO_EVENTS = HealthInputs(0, 0, 0, 0, 0)
 
 def health_model_get(*, tenant) -> HealthModel:
     """The tenant's health model, created with DOMAIN's defaults on first use."""
-    model = HealthModel.objects.filter().first()
-    if model is None:
-        model = HealthModel.objects.create(tenant=tenant, weights=dict(DEFAULT_WEIGHTS))
+    # get_or_create: two first uses at once make one model (the loser reads the winner's).
+    model, _ = HealthModel.objects.get_or_create(
+        tenant=tenant, defaults={"weights": dict(DEFAULT_WEIGHTS)}
+    )
     return model
 
 
@@ -204,6 +206,8 @@ def health_recompute(
     counts.
     """
     as_of = as_of or timezone.now()
+    # One run per tenant at a time: an overlapping one waits, then finds nothing changed.
+    lock_tenant_job("health", tenant.pk)
     model = health_model_get(tenant=tenant)
     settings = settings_of(model)
     compute = lru_cache(maxsize=65536)(lambda inputs: (r := health(inputs, settings), *_as_json(r)))
