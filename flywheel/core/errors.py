@@ -7,12 +7,15 @@ invalid field (nested fields as dotted paths, `non_field_errors` for the whole b
 from __future__ import annotations
 
 import re
+import sys
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -208,5 +211,21 @@ def not_found_view(request, exception=None) -> JsonResponse:
     return problem_response(404, "No such resource.", code="not_found")
 
 
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
 def server_error_view(request) -> JsonResponse:
+    """Django's handler500, for any unhandled error of any path (API, pages, fast paths).
+
+    The database being unreachable (or dropping the connection) is not our bug but a
+    passing outage: 503 with Retry-After, so clients retry; the next request reconnects by
+    itself (CONN_HEALTH_CHECKS), no restart needed. Everything else is a 500.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseOperationalError | DatabaseInterfaceError):
+        response = problem_response(
+            503, "The database is unavailable; try again shortly.", code="database_unavailable"
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
     return problem_response(500, "Something went wrong on our side.", code="server_error")
