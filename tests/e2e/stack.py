@@ -44,13 +44,17 @@ def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "cond
 
 
 class Stack:
-    def __init__(self, receiver_url_hint: str = ""):
+    def __init__(self, name: str, **web_env: str):
+        """`name`: its folder under build/e2e; `web_env`: variables for gunicorn only (a
+        proxied DATABASE_URL, say)."""
+        self.web_env = web_env
+        self.logs = LOGS / name
         self.port = free_port()
         self.worker_metrics_port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.database_url = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
-        LOGS.mkdir(parents=True, exist_ok=True)
-        self.mail_dir = LOGS / "mail"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.mail_dir = self.logs / "mail"
         self.processes: dict[str, subprocess.Popen] = {}
         self.env = {
             "PATH": f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
@@ -71,6 +75,7 @@ class Stack:
             # django-environ drops one leading slash of the path
             "EMAIL_URL": f"filemail:///{self.mail_dir}",
             "WEBHOOKS_ALLOW_PRIVATE_URLS": "true",
+            "WEBHOOK_TIMEOUT_SECONDS": "2",
             "LOG_FORMAT": "json",
             "ACCESS_LOG": "true",
             "WEB_CONCURRENCY": "2",
@@ -81,8 +86,8 @@ class Stack:
             # beat: KPIs every 5 s, health every 10 s (nightly in production)
             "KPI_DISPATCH_SECONDS": "5",
             "HEALTH_RECOMPUTE_SECONDS": "10",
-            "CELERY_BEAT_SCHEDULE_FILENAME": str(LOGS / "celerybeat-schedule"),
-            "STATIC_ROOT": str(LOGS / "static"),
+            "CELERY_BEAT_SCHEDULE_FILENAME": str(self.logs / "celerybeat-schedule"),
+            "STATIC_ROOT": str(self.logs / "static"),
             # a killed worker's task comes back within seconds, not an hour
             "CELERY_VISIBILITY_TIMEOUT": "20",
             "CELERY_TASK_SOFT_TIME_LIMIT": "12",
@@ -109,14 +114,14 @@ class Stack:
 
         for db in (5, 6):
             redis.Redis.from_url(f"{REDIS}/{db}").flushdb()
-        for path in LOGS.glob("*"):
+        for path in self.logs.glob("*"):
             if path.is_file():
                 path.unlink()
         self.mail_dir.mkdir(exist_ok=True)
         for path in self.mail_dir.glob("*"):
             path.unlink()
         for name in ("web", "worker"):
-            metrics = LOGS / f"metrics-{name}"
+            metrics = self.logs / f"metrics-{name}"
             metrics.mkdir(exist_ok=True)
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"]):
             subprocess.run(
@@ -129,7 +134,7 @@ class Stack:
             )
 
     def _start(self, name: str, argv: list[str], **extra_env) -> subprocess.Popen:
-        log = open(LOGS / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             argv,
             cwd=ROOT,
@@ -145,7 +150,8 @@ class Stack:
         self._start(
             "web",
             [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "flywheel.wsgi"],
-            PROMETHEUS_MULTIPROC_DIR=str(LOGS / "metrics-web"),
+            PROMETHEUS_MULTIPROC_DIR=str(self.logs / "metrics-web"),
+            **self.web_env,
         )
         wait_for(lambda: self.ready(), 60, what="gunicorn's /readyz")
 
@@ -163,7 +169,7 @@ class Stack:
                 "-n",
                 f"e2e-{time.time_ns()}@%h",
             ],
-            PROMETHEUS_MULTIPROC_DIR=str(LOGS / "metrics-worker"),
+            PROMETHEUS_MULTIPROC_DIR=str(self.logs / "metrics-worker"),
         )
         wait_for(lambda: self.worker_metrics() is not None, 60, what="the worker's metrics port")
 
@@ -199,7 +205,7 @@ class Stack:
             return None
 
     def log(self, name: str) -> str:
-        return (LOGS / f"{name}.log").read_text(errors="replace")
+        return (self.logs / f"{name}.log").read_text(errors="replace")
 
     def sql(self, query: str, params=None) -> list[tuple]:
         with psycopg.connect(self.database_url, autocommit=True) as conn:

@@ -29,26 +29,13 @@ import psycopg
 import pytest
 
 from tests.e2e.client import Client
+from tests.e2e.flows import register_tenant
 from tests.e2e.stack import Stack, wait_for
 from tests.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("E2E") != "1", reason="end-to-end on real processes: `make e2e` (E2E=1)"
 )
-SCOPES = [
-    f"{area}:{access}"
-    for area in (
-        "tenant",
-        "customers",
-        "events",
-        "referrals",
-        "ugc",
-        "segments",
-        "kpis",
-        "webhooks",
-    )
-    for access in ("read", "write")
-]
 WEBHOOK_TYPES = [
     "customer.created",
     "referral.qualified",
@@ -73,7 +60,7 @@ def at(day: date, plus_days: int) -> str:
 
 @pytest.fixture(scope="module")
 def stack():
-    stack = Stack()
+    stack = Stack("flow")
     stack.prepare()
     try:
         stack.start_web()
@@ -89,22 +76,8 @@ def test_the_flywheel_runs_on_real_processes(stack):
     p_start, m_start = months(now)
 
     # -- register, a tenant and an API key, over HTTP ------------------------------------------
-    browser = Client(stack.base)
-    assert browser.get("/api/v1/auth/csrf").status == 200
-    me = browser.ok(
-        "POST", "/api/v1/auth/register", {"email": "owner@e2e.test", "password": "e2e-pass-1234!"}
-    )
-    assert me["email"] == "owner@e2e.test"
-    token = browser.ok(
-        "POST", "/api/v1/auth/tokens/", {"name": "e2e", "scopes": [*SCOPES, "tenants:create"]}
-    )["token"]
-    owner = Client(stack.base, bearer=token)
-    tenant = owner.ok(
-        "POST", "/api/v1/tenants/", {"name": "E2E Shop", "slug": "e2e-shop", "timezone": "UTC"}
-    )
-    base = f"/api/v1/tenants/{tenant['slug']}"
-    key = owner.ok("POST", f"{base}/api-keys/", {"name": "e2e", "scopes": SCOPES})["key"]
-    api = Client(stack.base, bearer=key)
+    shop = register_tenant(stack)
+    api, base = shop.api, shop.base
 
     with Receiver() as receiver:
         endpoint = api.ok(
