@@ -11,4 +11,5 @@ class CustomersConfig(AppConfig):
         from customers import (
             audit,  # noqa: F401  (registers models with auditlog)
             event_types,  # noqa: F401  (declares the events it emits)
+            personal_data,  # noqa: F401  (registers its export sections)
         )

@@ -13,6 +13,7 @@ class ReferralsConfig(AppConfig):
         from customers import referral_hook
         from referrals import (
             event_types,  # noqa: F401  (declares the events it emits)
+            personal_data,  # noqa: F401  (registers its export sections)
             subscribers,  # noqa: F401  (registers domain-event subscribers)
         )
         from referrals.models import ReferralProgram, Reward

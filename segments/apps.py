@@ -12,6 +12,7 @@ class SegmentsConfig(AppConfig):
 
         from segments import (
             event_types,  # noqa: F401  (declares the events it emits)
+            personal_data,  # noqa: F401  (registers its export sections)
             subscribers,  # noqa: F401  (registers domain-event subscribers)
         )
         from segments.models import CustomerSegment, HealthModel, ScoringModel

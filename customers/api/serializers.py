@@ -271,3 +271,16 @@ class TimelineEntrySerializer(Serializer):
 class TimelineSerializer(Serializer):
     results = TimelineEntrySerializer(many=True)
     next_before = serializers.DateTimeField(allow_null=True, read_only=True)
+
+
+class PersonalDataExportSerializer(Serializer):
+    """Everything held about one customer, by the app section that holds it."""
+
+    customer_id = serializers.IntegerField()
+    exported_at = serializers.DateTimeField()
+    sections = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="Rows per section: customer, stage_changes, events, health, health_changes, "
+        "health_alerts, referral_links, referrals, rewards, ugc_requests, emails, "
+        "webhook_deliveries. Other people appear by id only.",
+    )

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.roles import Role
 from accounts.tenant_api import TenantViewSet
 from customers import selectors, services
 from customers.actors import Actor
@@ -15,7 +16,7 @@ from customers.filters import CustomerFilterSet, EventFilterSet
 from customers.models import Customer, Event
 from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
 from customers.services.events import MAX_BATCH as MAX_EVENTS
-from flywheel.core import timebounds
+from flywheel.core import personal_data, timebounds
 from flywheel.core.errors import ApplicationError
 from flywheel.core.pagination import is_whole_number
 from flywheel.core.views import CreateModelMixin, UpdateModelMixin
@@ -59,6 +60,7 @@ class CustomerViewSet(
     search_fields = ["email", "name", "external_id"]
     ordering_fields = ["id", "created_at", "updated_at", "mrr", "name"]
     ordering = "-id"
+    action_roles = {"export": Role.ADMIN}
 
     def safely_get_queryset(self, queryset):
         return queryset.select_related("health")
@@ -139,6 +141,17 @@ class CustomerViewSet(
         data = [{"type": e.type, "at": e.at, "data": e.data} for e in entries]
         next_before = entries[-1].at if len(entries) == limit else None
         return Response(s.TimelineSerializer({"results": data, "next_before": next_before}).data)
+
+    @extend_schema(responses={200: s.PersonalDataExportSerializer})
+    @action(detail=True, methods=["get"])
+    def export(self, request, tenant, pk=None):
+        """Every piece of personal data held about the customer, from every app (the right of
+        access and portability); admins and keys with `customers:read`. Each export is written
+        to the audit trail (who, when, which customer)."""
+        customer = self.get_object()
+        data = personal_data.export(customer)
+        personal_data.log_access(customer, access="export", request=request)
+        return Response(s.PersonalDataExportSerializer(data).data)
 
 
 @extend_schema_view(

@@ -23,7 +23,7 @@ import customers.admin as customers_admin
 from accounts.choices import CURRENCIES
 from accounts.models import Tenant
 from customers.models import Customer
-from flywheel.core import queue
+from flywheel.core import personal_data, queue
 from flywheel.core.admin import model_view, staff_action
 from flywheel.support import customer_page, search
 from flywheel.support.overview import tenant_overview
@@ -181,6 +181,8 @@ class SupportCustomerAdmin(customers_admin.CustomerAdmin):
         extra = dict(extra_context or {})
         if customer is not None:
             extra["support"] = customer_page.customer_sections(customer)
+            if request.method == "GET":  # a staff member looked at a person's data
+                personal_data.log_access(customer, access="admin_view", request=request)
         return super().change_view(request, object_id, form_url, extra)
 
 

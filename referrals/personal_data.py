@@ -1,0 +1,64 @@
+"""Personal data referrals holds about a customer: links, referrals on either side, rewards.
+
+Another person's data stays out: a referral shows the other side by id only.
+"""
+
+from django.db.models import Q
+
+from flywheel.core.personal_data import section
+from referrals.models import Referral, ReferralLink, Reward
+
+
+@section("referral_links")
+def referral_links(customer) -> list[dict]:
+    return list(
+        ReferralLink.objects.filter(referrer=customer)
+        .order_by("created_at", "pk")
+        .values("code", "program_id", "active", "created_at")
+    )
+
+
+@section("referrals")
+def referrals(customer) -> list[dict]:
+    rows = (
+        Referral.objects.filter(Q(referrer=customer) | Q(referee=customer))
+        .order_by("attributed_at", "pk")
+        .values(
+            "id",
+            "referrer_id",
+            "referee_id",
+            "status",
+            "rejection_reason",
+            "fraud_signals",
+            "clicked_at",
+            "attributed_at",
+            "qualified_at",
+            "closed_at",
+        )
+    )
+    return [
+        {**row, "role": "referrer" if row["referrer_id"] == customer.pk else "referee"}
+        for row in rows
+    ]
+
+
+@section("rewards")
+def rewards(customer) -> list[dict]:
+    return list(
+        Reward.objects.filter(recipient=customer)
+        .order_by("created_at", "pk")
+        .values(
+            "id",
+            "referral_id",
+            "side",
+            "kind",
+            "amount",
+            "currency",
+            "status",
+            "void_reason",
+            "created_at",
+            "approved_at",
+            "issued_at",
+            "voided_at",
+        )
+    )
