@@ -215,3 +215,25 @@ def test_errors_reach_sentry_tagged_with_the_request_id():
     assert answer["status"] == 500 and answer["request_id"] == "req-sentry-0001"
     assert answer["events"] and answer["events"][0]["type"] == "RuntimeError"
     assert answer["events"][0]["tags"]["request_id"] == "req-sentry-0001"
+
+
+def _boom(request):
+    raise RuntimeError("boom for the log")
+
+
+def test_a_server_error_carries_its_request_id_in_the_answer_and_the_log(client, caplog):
+    import types
+
+    from django.urls import path
+
+    urls = types.ModuleType("boom_urls")
+    urls.urlpatterns = [path("boom/", _boom)]
+    urls.handler500 = "flywheel.core.errors.server_error_view"  # as flywheel.urls sets it
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF=urls):
+        response = client.get("/boom/", HTTP_X_REQUEST_ID="req-error-000042")
+    assert response.status_code == 500 and response["X-Request-ID"] == "req-error-000042"
+    assert response["Content-Type"] == "application/problem+json"
+    errors = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert errors and all(r.request_id == "req-error-000042" for r in errors)
+    assert "boom for the log" in caplog.text
