@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from customers.models import Customer, Event, StageChange
+from customers.models import Customer, CustomerErasure, Event, StageChange
 from flywheel.core.admin import TenantOwnedAdmin
 
 
@@ -96,3 +96,16 @@ class EventAdmin(TenantOwnedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CustomerErasure)
+class CustomerErasureAdmin(TenantOwnedAdmin):
+    """Erasures asked for through the API: who asked, when it ran, what it changed."""
+
+    list_display = ("tenant", "customer", "status", "requested_by", "created_at", "finished_at")
+    list_filter = ("tenant", "status")
+    list_select_related = ("tenant", "customer")
+    readonly_fields = [f.name for f in CustomerErasure._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # erasure starts from the API (customers/{id}/erase/), as a job

@@ -51,6 +51,9 @@ class Customer(TenantOwnedModel):
     email_opt_out_at = models.DateTimeField(
         null=True, blank=True, help_text="Unsubscribed from our emails (webhooks still go)."
     )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person's data was erased (the record stays)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,3 +175,31 @@ class Event(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sender_id}"
+
+
+class ErasureStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CustomerErasure(TenantOwnedModel):
+    """A request to erase a customer's personal data, run as a task and polled by id.
+
+    The customer record stays (its id, stage history, event kinds, times and amounts feed
+    the KPIs); `customers.personal_data` and each app's eraser say what goes.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="erasures")
+    status = models.CharField(
+        max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.QUEUED
+    )
+    requested_by = models.CharField(max_length=200, blank=True, default="")
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows changed per part.")
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="erasure_tenant_time")]

@@ -6,7 +6,7 @@ Apps add their viewsets here, so the isolation test finds every tenant route in 
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import ApiKeyViewSet, MemberViewSet
-from customers.api.views import CustomerViewSet, EventViewSet
+from customers.api.views import CustomerErasureViewSet, CustomerViewSet, EventViewSet
 from metrics.api.views import (
     AcquisitionSpendViewSet,
     KpiAlertViewSet,
@@ -34,6 +34,7 @@ tenant_router.register("members", MemberViewSet, basename="member")
 tenant_router.register("api-keys", ApiKeyViewSet, basename="api-key")
 tenant_router.register("customers", CustomerViewSet, basename="customer")
 tenant_router.register("events", EventViewSet, basename="event")
+tenant_router.register("customer-erasures", CustomerErasureViewSet, basename="customer-erasure")
 tenant_router.register("referral-programs", ReferralProgramViewSet, basename="referral-program")
 tenant_router.register("referral-links", ReferralLinkViewSet, basename="referral-link")
 tenant_router.register("referrals", ReferralViewSet, basename="referral")

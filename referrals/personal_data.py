@@ -5,8 +5,8 @@ Another person's data stays out: a referral shows the other side by id only.
 
 from django.db.models import Q
 
-from flywheel.core.personal_data import section
-from referrals.models import Referral, ReferralLink, Reward
+from flywheel.core.personal_data import eraser, scrub_rows, section
+from referrals.models import Click, Referral, ReferralLink, Reward
 
 
 @section("referral_links")
@@ -62,3 +62,18 @@ def rewards(customer) -> list[dict]:
             "voided_at",
         )
     )
+
+
+@eraser("referrals")
+def erase_referrals(customer, markers: list[str]) -> int:
+    """Fraud signals name addresses and agents; the clicks from the customer's own address
+    (the signup's IP hash) lose theirs. Links, referrals and rewards stay for the KPIs."""
+    changed = Referral.objects.filter(Q(referrer=customer) | Q(referee=customer)).update(
+        fraud_signals=[]
+    )
+    if customer.signup_ip_hash:
+        changed += Click.objects.filter(ip_hash=customer.signup_ip_hash).update(
+            ip_hash="", user_agent=""
+        )
+    changed += scrub_rows(Click.objects.filter(link__referrer=customer), ["user_agent"], markers)
+    return changed

@@ -7,12 +7,12 @@ cross-tenant isolation test fails for its route. Factories take the tenant to cr
 from collections.abc import Callable
 
 from accounts.models import ApiKey, Membership
-from customers.models import Customer, Event
+from customers.models import Customer, CustomerErasure, Event
 from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiThreshold
 from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
 from segments.models import CustomerSegment, MarketSegment, MarketSizing, ScoringModel
 from tests.accounts.factories import ApiKeyFactory, MembershipFactory
-from tests.customers.factories import CustomerFactory, EventFactory
+from tests.customers.factories import CustomerErasureFactory, CustomerFactory, EventFactory
 from tests.metrics.factories import (
     AcquisitionSpendFactory,
     KpiAlertFactory,
@@ -48,6 +48,7 @@ register(Membership, lambda tenant: MembershipFactory(tenant=tenant))
 register(ApiKey, lambda tenant: ApiKeyFactory(tenant=tenant))
 register(Customer, lambda tenant: CustomerFactory(tenant=tenant))
 register(Event, lambda tenant: EventFactory(tenant=tenant))
+register(CustomerErasure, lambda tenant: CustomerErasureFactory(tenant=tenant))
 register(ReferralProgram, lambda tenant: ReferralProgramFactory(tenant=tenant))
 register(ReferralLink, lambda tenant: ReferralLinkFactory(tenant=tenant))
 register(Referral, lambda tenant: ReferralFactory(tenant=tenant))

@@ -1,6 +1,6 @@
 """Personal data ugc holds about a customer: the content it was asked for and gave."""
 
-from flywheel.core.personal_data import section
+from flywheel.core.personal_data import eraser, markers, scrub_rows, section
 from ugc.models import UGCRequest
 
 
@@ -27,3 +27,20 @@ def ugc_requests(customer) -> list[dict]:
             "created_at",
         )
     )
+
+
+@markers("ugc")
+def ugc_markers(customer) -> list[str]:
+    rows = UGCRequest.objects.filter(customer=customer).values_list(
+        "text", "media_url", "moderation_note", "published_url"
+    )
+    return [text for row in rows for text in row]
+
+
+@eraser("ugc")
+def erase_ugc(customer, markers: list[str]) -> int:
+    """The content and notes go; kind, status, rating and dates stay (UGC KPIs)."""
+    changed = UGCRequest.objects.filter(customer=customer).update(
+        text="", media_url="", moderation_note="", published_url=""
+    )
+    return changed + scrub_rows(UGCRequest.objects.filter(customer=customer), ["prompt"], markers)

@@ -1,6 +1,6 @@
 """Personal data webhooks holds about a customer: emails sent to it, webhooks about it."""
 
-from flywheel.core.personal_data import section
+from flywheel.core.personal_data import eraser, scrub_rows, section
 from webhooks.models import SentEmail, WebhookDelivery
 
 
@@ -29,3 +29,16 @@ def webhook_deliveries(customer) -> list[dict]:
             "delivered_at",
         )
     )
+
+
+@eraser("webhooks")
+def erase_webhooks(customer, markers: list[str]) -> int:
+    """Emails keep their kind, status and times; deliveries their type, status and times."""
+    emails_sent = SentEmail.objects.filter(customer=customer)
+    changed = scrub_rows(emails_sent, ["subject", "last_error", "reason"], markers)
+    changed += emails_sent.update(to_address="")
+    # every delivery of the tenant: a payload can name the person without being about them
+    changed += scrub_rows(
+        WebhookDelivery.objects.all(), ["payload", "last_response", "last_error"], markers
+    )
+    return changed

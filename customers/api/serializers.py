@@ -6,7 +6,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from customers.lifecycle import Phase, Stage
-from customers.models import Customer, Event, EventKind, HealthBand
+from customers.models import Customer, CustomerErasure, Event, EventKind, HealthBand
 from flywheel.core import fields as core_fields
 from flywheel.core.serializers import ModelSerializer, Serializer
 
@@ -276,11 +276,31 @@ class TimelineSerializer(Serializer):
 class PersonalDataExportSerializer(Serializer):
     """Everything held about one customer, by the app section that holds it."""
 
-    customer_id = serializers.IntegerField()
-    exported_at = serializers.DateTimeField()
+    customer_id = serializers.IntegerField(read_only=True)
+    exported_at = serializers.DateTimeField(read_only=True)
     sections = serializers.DictField(
         child=serializers.ListField(child=serializers.DictField()),
         help_text="Rows per section: customer, stage_changes, events, health, health_changes, "
         "health_alerts, referral_links, referrals, rewards, ugc_requests, emails, "
         "webhook_deliveries. Other people appear by id only.",
     )
+
+
+class CustomerErasureSerializer(ModelSerializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text="Rows changed per part."
+    )
+
+    class Meta:
+        model = CustomerErasure
+        fields = [
+            "id",
+            "customer",
+            "status",
+            "requested_by",
+            "counts",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

@@ -13,13 +13,14 @@ from customers.actors import Actor
 from customers.api import serializers as s
 from customers.api.bulk import validate_items
 from customers.filters import CustomerFilterSet, EventFilterSet
-from customers.models import Customer, Event
+from customers.models import Customer, CustomerErasure, Event
+from customers.services import erasure
 from customers.services.bulk import MAX_BATCH as MAX_CUSTOMERS
 from customers.services.events import MAX_BATCH as MAX_EVENTS
 from flywheel.core import personal_data, timebounds
 from flywheel.core.errors import ApplicationError
 from flywheel.core.pagination import is_whole_number
-from flywheel.core.views import CreateModelMixin, UpdateModelMixin
+from flywheel.core.views import READ_ONLY, CreateModelMixin, UpdateModelMixin
 
 
 class BatchTooLargeError(ApplicationError):
@@ -60,7 +61,7 @@ class CustomerViewSet(
     search_fields = ["email", "name", "external_id"]
     ordering_fields = ["id", "created_at", "updated_at", "mrr", "name"]
     ordering = "-id"
-    action_roles = {"export": Role.ADMIN}
+    action_roles = {"export": Role.ADMIN, "erase": Role.ADMIN}
 
     def safely_get_queryset(self, queryset):
         return queryset.select_related("health")
@@ -153,6 +154,17 @@ class CustomerViewSet(
         personal_data.log_access(customer, access="export", request=request)
         return Response(s.PersonalDataExportSerializer(data).data)
 
+    @extend_schema(request=None, responses={202: s.CustomerErasureSerializer})
+    @action(detail=True, methods=["post"])
+    def erase(self, request, tenant, pk=None):
+        """Erase the customer's personal data everywhere (the right to erasure), as a job:
+        202 with its id, then poll `customer-erasures/{id}/`. The record stays, anonymised,
+        so aggregate KPIs keep their counts; see docs/reliability.md for what goes."""
+        job = erasure.erasure_request(
+            customer=self.get_object(), requested_by=str(request.auth or request.user)
+        )
+        return Response(s.CustomerErasureSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
 
 @extend_schema_view(
     create=extend_schema(
@@ -230,3 +242,13 @@ def _nested(errors: list[dict[str, str]]) -> dict[str, list]:
             ErrorDetail(error["message"], code=error["code"])
         )
     return nested
+
+
+@extend_schema(tags=["customers"])
+class CustomerErasureViewSet(*READ_ONLY, TenantViewSet):
+    """Erasure jobs and their outcome (rows changed per part)."""
+
+    model = CustomerErasure
+    serializer_class = s.CustomerErasureSerializer
+    scope_area = "customers"
+    ordering = "-id"

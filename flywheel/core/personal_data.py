@@ -65,3 +65,135 @@ def log_access(instance, *, access: str, request=None) -> None:
         additional_data=additional,
         force_log=True,
     )
+
+
+# -- erasure ------------------------------------------------------------------------------------
+#
+# Erasing a customer keeps what the aggregates need (the record's id, stage history, event
+# kinds, times and amounts, rewards, health scores) and removes what identifies the person:
+# each app clears its own fields (`@eraser`), collecting first the strings that identify the
+# person (`@markers`: the email, name, external id, IP hash, free texts); then every copy of
+# those strings elsewhere (domain-event payloads, the audit trail, stored idempotent answers,
+# staff actions) is replaced by ERASED (`scrub_copies`).
+
+ERASED = "[erased]"
+MIN_MARKER_LENGTH = 4  # shorter strings ("Al", "vip") would erase other people's text too
+
+Eraser = Callable[[Any, list[str]], int]
+MarkerSource = Callable[[Any], list[str]]
+_erasers: dict[str, Eraser] = {}
+_marker_sources: dict[str, MarkerSource] = {}
+
+
+def eraser(name: str) -> Callable[[Eraser], Eraser]:
+    """Register `func(customer, markers) -> rows changed`, run by `erase`."""
+
+    def register(func: Eraser) -> Eraser:
+        _erasers[name] = func
+        return func
+
+    return register
+
+
+def markers(name: str) -> Callable[[MarkerSource], MarkerSource]:
+    """Register `func(customer) -> [strings that identify the person]`."""
+
+    def register(func: MarkerSource) -> MarkerSource:
+        _marker_sources[name] = func
+        return func
+
+    return register
+
+
+def person_markers(customer) -> list[str]:
+    found = {
+        text.strip()
+        for source in _marker_sources.values()
+        for text in source(customer)
+        if isinstance(text, str) and len(text.strip()) >= MIN_MARKER_LENGTH
+    }
+    return sorted(found, key=len, reverse=True)  # the longest first: no half-replaced texts
+
+
+def scrub(value, markers: list[str]):
+    """`value` (JSON-like) with each marker replaced by ERASED, case-insensitively."""
+    if isinstance(value, str):
+        lowered = value.lower()
+        if not any(marker.lower() in lowered for marker in markers):
+            return value
+        for marker in markers:
+            value = _replace_folded(value, marker)
+        return value
+    if isinstance(value, list):
+        return [scrub(item, markers) for item in value]
+    if isinstance(value, dict):
+        return {scrub(key, markers): scrub(item, markers) for key, item in value.items()}
+    return value
+
+
+def _replace_folded(text: str, marker: str) -> str:
+    lowered, needle = text.lower(), marker.lower()
+    out, start = [], 0
+    while (found := lowered.find(needle, start)) >= 0:
+        out.append(text[start:found])
+        out.append(ERASED)
+        start = found + len(needle)
+    out.append(text[start:])
+    return "".join(out)
+
+
+def scrub_rows(queryset, fields: list[str], markers: list[str]) -> int:
+    """Scrub `fields` (text or JSON) of the rows of `queryset` that hold any marker."""
+    from django.db.models import Q, TextField
+    from django.db.models.functions import Cast
+
+    if not markers:
+        return 0
+    annotated = queryset.annotate(
+        **{f"_text_{field}": Cast(field, TextField()) for field in fields}
+    )
+    condition = Q()
+    for field in fields:
+        for marker in markers:
+            condition |= Q(**{f"_text_{field}__icontains": marker})
+    changed = 0
+    for row in annotated.filter(condition).only("pk", *fields):
+        updates = {}
+        for field in fields:
+            value = getattr(row, field)
+            cleaned = scrub(value, markers)
+            if cleaned != value:
+                updates[field] = cleaned
+        if updates:
+            changed += queryset.model._base_manager.filter(pk=row.pk).update(**updates)
+    return changed
+
+
+def scrub_copies(customer, markers: list[str]) -> int:
+    """Replace the person's strings wherever the platform copied them: the tenant's domain
+    events and delivery errors, the audit trail, stored idempotent answers, staff actions."""
+    from auditlog.models import LogEntry
+
+    from flywheel.core.models import DomainEvent, EventDelivery, IdempotencyRecord, StaffAction
+
+    tenant_id = customer.tenant_id
+    changed = scrub_rows(DomainEvent.all_tenants.filter(tenant_id=tenant_id), ["payload"], markers)
+    changed += scrub_rows(
+        EventDelivery.all_tenants.filter(tenant_id=tenant_id), ["last_error"], markers
+    )
+    changed += scrub_rows(
+        LogEntry.objects.filter(additional_data__tenant_id=tenant_id),
+        ["object_repr", "changes", "changes_text", "serialized_data"],
+        markers,
+    )
+    changed += scrub_rows(IdempotencyRecord.objects.all(), ["response_body"], markers)
+    changed += scrub_rows(StaffAction.objects.filter(tenant_id=tenant_id), ["detail"], markers)
+    return changed
+
+
+def erase(customer) -> dict[str, int]:
+    """Remove what identifies the customer everywhere; returns rows changed per part."""
+    found = person_markers(customer)
+    counts = {name: func(customer, found) for name, func in sorted(_erasers.items())}
+    counts["copies"] = scrub_copies(customer, found)
+    return counts

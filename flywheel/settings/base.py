@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "TokenScopeEnum": "accounts.scopes.TOKEN_SCOPES",
         "KpiUnitEnum": "metrics.registry.UNIT_CHOICES",
         "KpiGoodEnum": "metrics.registry.GOOD_CHOICES",
+        # KPI recompute jobs and customer erasures share these states
+        "JobStatusEnum": "metrics.models.JobStatus",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
     "WEBHOOKS": "flywheel.webhook_catalogue.WEBHOOKS",

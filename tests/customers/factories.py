@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 
 from customers.lifecycle import Stage
-from customers.models import Customer, CustomerHealth, Event, EventKind, StageChange
+from customers.models import (
+    Customer,
+    CustomerErasure,
+    CustomerHealth,
+    Event,
+    EventKind,
+    StageChange,
+)
 from tests.factories import TenantOwnedFactory
 
 
@@ -84,3 +91,11 @@ class EventFactory(TenantOwnedFactory):
 
     class Meta:
         model = Event
+
+
+class CustomerErasureFactory(TenantOwnedFactory):
+    customer = factory.SubFactory(CustomerFactory, tenant=factory.SelfAttribute("..tenant"))
+    requested_by = "test"
+
+    class Meta:
+        model = CustomerErasure

@@ -124,3 +124,27 @@ def test_a_staff_view_of_the_customer_page_is_audited(tenant, ada):
     assert page.status_code == 200
     (entry,) = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(ada.pk))
     assert entry.additional_data["access"] == "admin_view" and entry.actor == staff
+
+
+def test_an_admin_erases_a_customer_as_a_job_and_the_export_is_then_empty_of_them(
+    tenant, member_client, ada, django_capture_on_commit_callbacks
+):
+    admin, _ = member_client(Role.ADMIN)
+    base = f"/api/v1/tenants/{tenant.slug}"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = admin.post(f"{base}/customers/{ada.pk}/erase/")
+    assert job.status_code == 202 and job.json()["status"] == "queued"
+    done = admin.get(f"{base}/customer-erasures/{job.json()['id']}/").json()
+    assert done["status"] == "done" and done["counts"]["customers"] >= 1
+    exported = admin.get(f"{base}/customers/{ada.pk}/export/").content.decode()
+    for trace in ("ada.lovelace@example.com", "Ada Lovelace", "prefers calls", "Ada's own words"):
+        assert trace not in exported
+    record = admin.get(f"{base}/customers/{ada.pk}/").json()
+    assert record["email"] == "" and record["external_id"] is None
+
+
+def test_only_admins_erase(tenant, member_client, ada):
+    member, _ = member_client(Role.MEMBER)
+    response = member.post(f"/api/v1/tenants/{tenant.slug}/customers/{ada.pk}/erase/")
+    assert response.status_code == 403
+    assert Customer.all_tenants.get(pk=ada.pk).email == "ada.lovelace@example.com"
