@@ -71,12 +71,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--tenants", type=int, default=3)
     args = parser.parse_args()
-    stack = Stack("load")
-    stack.prepare()
-    try:
-        stack.start_web()
-        stack.start_worker()
-        stack.start_beat()
+    with Stack("load").running() as stack:
         tenants = make_tenants(stack, args.tenants)
         plan, sent, prefix = stack.logs / "plan.json", stack.logs / "sent.json", stack.logs / "run"
         plan.write_text(json.dumps({"tenants": tenants}))
@@ -117,8 +112,6 @@ def main() -> None:
         health_runs = stack.sql(
             "SELECT count(*) FROM segments_healthmodel WHERE computed_at IS NOT NULL"
         )[0][0]
-    finally:
-        stack.stop()
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
     print(
         f"\n{args.users} users, {args.seconds} s, {args.tenants} tenants on 127.0.0.1 "

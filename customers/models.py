@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from customers.lifecycle import PHASE_OF_STAGE, Channel, Stage
+from flywheel.core.jobs import JobStatus
 from flywheel.core.tenancy import TenantOwnedModel
 from flywheel.core.validators import NON_NEGATIVE
 
@@ -177,13 +178,6 @@ class Event(TenantOwnedModel):
         return f"{self.kind} {self.sender_id}"
 
 
-class ErasureStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
 class CustomerErasure(TenantOwnedModel):
     """A request to erase a customer's personal data, run as a task and polled by id.
 
@@ -192,9 +186,7 @@ class CustomerErasure(TenantOwnedModel):
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="erasures")
-    status = models.CharField(
-        max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.QUEUED
-    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     requested_by = models.CharField(max_length=200, blank=True, default="")
     counts = models.JSONField(default=dict, blank=True, help_text="Rows changed per part.")
     error = models.TextField(blank=True, default="")

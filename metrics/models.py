@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from flywheel.core.jobs import JobStatus
 from flywheel.core.tenancy import TenantOwnedModel
 from flywheel.core.validators import NON_NEGATIVE
 
@@ -134,13 +135,6 @@ class KpiAlert(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.granularity} {self.period_start}"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 class KpiJob(TenantOwnedModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from customers.models import Customer, CustomerErasure, ErasureStatus
+from customers.models import Customer, CustomerErasure
 from flywheel.core import personal_data, queue
+from flywheel.core.jobs import JobStatus
 from flywheel.core.locks import lock_tenant_job
 from flywheel.core.tenancy import tenant_scope
 
@@ -26,20 +27,20 @@ def erasure_request(*, customer: Customer, requested_by: str) -> CustomerErasure
 def erasure_run(job_id: int) -> str:
     """Run one erasure (idempotent: a redelivered task erases what is left, then is done)."""
     job = CustomerErasure.all_tenants.select_related("tenant", "customer").get(pk=job_id)
-    if job.status == ErasureStatus.DONE:
+    if job.status == JobStatus.DONE:
         return job.status
     with tenant_scope(job.tenant):
-        CustomerErasure.objects.filter(pk=job.pk).update(status=ErasureStatus.RUNNING)
+        CustomerErasure.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
         try:
             with transaction.atomic():
                 lock_tenant_job("erase", job.tenant_id)
                 counts = personal_data.erase(Customer.objects.get(pk=job.customer_id))
         except Exception as error:
             CustomerErasure.objects.filter(pk=job.pk).update(
-                status=ErasureStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+                status=JobStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
             )
             raise
         CustomerErasure.objects.filter(pk=job.pk).update(
-            status=ErasureStatus.DONE, counts=counts, error="", finished_at=timezone.now()
+            status=JobStatus.DONE, counts=counts, error="", finished_at=timezone.now()
         )
-    return ErasureStatus.DONE
+    return JobStatus.DONE

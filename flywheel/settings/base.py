@@ -276,7 +276,7 @@ SPECTACULAR_SETTINGS = {
         "KpiUnitEnum": "metrics.registry.UNIT_CHOICES",
         "KpiGoodEnum": "metrics.registry.GOOD_CHOICES",
         # KPI recompute jobs and customer erasures share these states
-        "JobStatusEnum": "metrics.models.JobStatus",
+        "JobStatusEnum": "flywheel.core.jobs.JobStatus",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
     "WEBHOOKS": "flywheel.webhook_catalogue.WEBHOOKS",

@@ -133,6 +133,18 @@ class Stack:
                 timeout=600,
             )
 
+    @contextlib.contextmanager
+    def running(self):
+        """A fresh database, then web, worker and beat until the block ends."""
+        self.prepare()
+        try:
+            self.start_web()
+            self.start_worker()
+            self.start_beat()
+            yield self
+        finally:
+            self.stop()
+
     def _start(self, name: str, argv: list[str], **extra_env) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(

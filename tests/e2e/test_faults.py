@@ -50,14 +50,8 @@ def stack(proxies):
         DB_CONNECT_TIMEOUT="2",
         CELERY_BROKER_CONNECTION_TIMEOUT="1",
     )
-    stack.prepare()
-    try:
-        stack.start_web()
-        stack.start_worker()
-        stack.start_beat()
+    with stack.running():
         yield stack
-    finally:
-        stack.stop()
 
 
 def readiness(stack) -> tuple[int, dict]:

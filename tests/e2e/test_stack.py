@@ -60,15 +60,8 @@ def at(day: date, plus_days: int) -> str:
 
 @pytest.fixture(scope="module")
 def stack():
-    stack = Stack("flow")
-    stack.prepare()
-    try:
-        stack.start_web()
-        stack.start_worker()
-        stack.start_beat()
+    with Stack("flow").running() as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def test_the_flywheel_runs_on_real_processes(stack):
