@@ -11,4 +11,5 @@ class AccountsConfig(AppConfig):
         from accounts import (
             audit,  # noqa: F401  (registers models with auditlog)
             event_types,  # noqa: F401  (declares the events it emits)
+            personal_data,  # noqa: F401  (classifies its fields)
         )

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from customers.models import Customer, CustomerHealth, Event, StageChange
-from flywheel.core.personal_data import eraser, markers, scrub, section
+from flywheel.core.personal_data import eraser, fields, markers, scrub, section
 
 CUSTOMER_FIELDS = (
     "id",
@@ -139,3 +139,22 @@ def erase_customer(customer, markers: list[str]) -> int:
         erased_at=timezone.now(),
     )
     return changed
+
+
+fields(
+    "customers.Customer",
+    customer=(
+        "external_id",
+        "email",
+        "name",
+        "signup_ip_hash",
+        "signup_user_agent",
+        "attributes",
+        "tags",
+    ),
+    none=("stage", "acquisition_channel"),
+)
+fields("customers.Event", customer=("properties", "sender_id"), none=("kind",))
+fields("customers.CustomerHealth", none=("band", "components", "alerts"))
+fields("customers.StageChange", none=("from_stage", "to_stage"))
+fields("customers.CustomerErasure", member=("requested_by",), none=("status", "counts", "error"))

@@ -12,6 +12,7 @@ class MetricsConfig(AppConfig):
 
         from metrics import (
             event_types,  # noqa: F401  (declares the events it emits)
+            personal_data,  # noqa: F401  (classifies its fields)
             subscribers,  # noqa: F401  (registers domain-event subscribers)
         )
         from metrics.models import AcquisitionSpend, KpiThreshold

@@ -5,7 +5,7 @@ Another person's data stays out: a referral shows the other side by id only.
 
 from django.db.models import Q
 
-from flywheel.core.personal_data import eraser, scrub_rows, section
+from flywheel.core.personal_data import eraser, fields, scrub_rows, section
 from referrals.models import Click, Referral, ReferralLink, Reward
 
 
@@ -77,3 +77,13 @@ def erase_referrals(customer, markers: list[str]) -> int:
         )
     changed += scrub_rows(Click.objects.filter(link__referrer=customer), ["user_agent"], markers)
     return changed
+
+
+fields(
+    "referrals.ReferralProgram",
+    none=("name", "landing_url", "referrer_reward_kind", "referee_reward_kind", "qualification"),
+)
+fields("referrals.ReferralLink", none=("code",))
+fields("referrals.Click", customer=("ip_hash", "user_agent"), none=("visitor_id", "reason"))
+fields("referrals.Referral", customer=("fraud_signals",), none=("status", "rejection_reason"))
+fields("referrals.Reward", none=("side", "kind", "currency", "status", "void_reason"))

@@ -1,6 +1,6 @@
 """Personal data segments holds about a customer: its health history and alerts."""
 
-from flywheel.core.personal_data import section
+from flywheel.core.personal_data import fields, section
 from segments.models import HealthAlert, HealthChange
 
 
@@ -20,3 +20,13 @@ def health_alerts(customer) -> list[dict]:
         .order_by("started_at", "pk")
         .values("kind", "started_at", "ended_at")
     )
+
+
+fields("segments.ScoringModel", none=("name", "criteria"))
+fields("segments.MarketSegment", none=("name", "description", "ratings"))
+fields("segments.MarketSizing", none=("name", "groups", "targeted_groups", "market_shares"))
+fields("segments.HealthModel", none=("weights", "key_features"))
+fields("segments.HealthSummary", none=("by_channel",))
+fields("segments.HealthChange", none=("from_band", "to_band"))
+fields("segments.HealthAlert", none=("kind",))
+fields("segments.CustomerSegment", none=("name", "description", "filters"))

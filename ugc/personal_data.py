@@ -1,6 +1,6 @@
 """Personal data ugc holds about a customer: the content it was asked for and gave."""
 
-from flywheel.core.personal_data import eraser, markers, scrub_rows, section
+from flywheel.core.personal_data import eraser, fields, markers, scrub_rows, section
 from ugc.models import UGCRequest
 
 
@@ -44,3 +44,12 @@ def erase_ugc(customer, markers: list[str]) -> int:
         text="", media_url="", moderation_note="", published_url=""
     )
     return changed + scrub_rows(UGCRequest.objects.filter(customer=customer), ["prompt"], markers)
+
+
+fields("ugc.UGCRule", none=("trigger", "request_kind"))
+fields(
+    "ugc.UGCRequest",
+    customer=("text", "media_url", "moderation_note", "published_url"),
+    copies=("prompt",),
+    none=("kind", "trigger", "status", "channel", "token"),
+)

@@ -1,6 +1,6 @@
 """Personal data webhooks holds about a customer: emails sent to it, webhooks about it."""
 
-from flywheel.core.personal_data import eraser, scrub_rows, section
+from flywheel.core.personal_data import eraser, fields, scrub_rows, section
 from webhooks.models import SentEmail, WebhookDelivery
 
 
@@ -42,3 +42,28 @@ def erase_webhooks(customer, markers: list[str]) -> int:
         WebhookDelivery.objects.all(), ["payload", "last_response", "last_error"], markers
     )
     return changed
+
+
+fields(
+    "webhooks.WebhookEndpoint",
+    none=(
+        "url",
+        "description",
+        "event_types",
+        "secret_encrypted",
+        "previous_secret_encrypted",
+        "disabled_reason",
+    ),
+)
+fields(
+    "webhooks.WebhookDelivery",
+    copies=("payload", "last_response", "last_error"),
+    none=("event_type", "webhook_id", "status"),
+)
+fields("webhooks.EmailSettings", none=("sender_name", "reply_to"))
+fields(
+    "webhooks.SentEmail",
+    customer=("to_address",),
+    copies=("subject", "reason", "last_error"),
+    none=("kind", "status"),
+)

@@ -17,4 +17,7 @@ class CoreConfig(AppConfig):
         from flywheel.core.observability.metrics import instrument_connection
 
         connection_created.connect(instrument_connection, dispatch_uid="flywheel-db-metrics")
+        from flywheel.core import personal_data
+
+        personal_data.classify_core()
         celery_signals.connect()

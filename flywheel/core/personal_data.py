@@ -197,3 +197,48 @@ def erase(customer) -> dict[str, int]:
     counts = {name: func(customer, found) for name, func in sorted(_erasers.items())}
     counts["copies"] = scrub_copies(customer, found)
     return counts
+
+
+# -- the field registry -------------------------------------------------------------------------
+#
+# Every text, JSON or address field of every model says what it holds, once
+# (tests/reliability/test_personal_data_registry.py fails on a field nobody classified):
+# - CUSTOMER: a customer's personal data, cleared by its app's eraser;
+# - COPIES: may copy a customer's strings (payloads, logs, errors), scrubbed by markers;
+# - MEMBER: a member's or staff user's data (accounts), not a customer's;
+# - NONE: configuration, codes, enums, hashes of secrets, aggregates.
+
+CUSTOMER, COPIES, MEMBER, NONE = "customer", "copies", "member", "none"
+_fields: dict[str, dict[str, str]] = {}
+
+
+def fields(model_label: str, **kinds: tuple[str, ...]) -> None:
+    """Classify the fields of `app_label.Model`: `fields("ugc.UGCRequest", customer=(...),
+    none=(...))`. A field classified twice is an error."""
+    table = _fields.setdefault(model_label, {})
+    for kind, names in kinds.items():
+        if kind not in (CUSTOMER, COPIES, MEMBER, NONE):
+            raise ValueError(f"Unknown personal-data kind {kind!r}.")
+        for name in names:
+            if name in table:
+                raise ValueError(f"{model_label}.{name} is classified twice.")
+            table[name] = kind
+
+
+def classified() -> dict[str, dict[str, str]]:
+    return {label: dict(table) for label, table in _fields.items()}
+
+
+def classify_core() -> None:
+    """The core's own tables (called by the core's AppConfig)."""
+    fields(
+        "core.IdempotencyRecord", copies=("response_body",), none=("owner", "key", "fingerprint")
+    )
+    fields("core.DomainEvent", copies=("payload",), none=("name",))
+    fields("core.EventDelivery", copies=("last_error",), none=("subscriber", "status"))
+    fields(
+        "core.StaffAction",
+        copies=("detail",),
+        member=("user_label",),
+        none=("tenant_slug", "action", "model", "object_ids"),
+    )
