@@ -175,6 +175,26 @@ admin.site.unregister(Customer)
 @admin.register(Customer)
 class SupportCustomerAdmin(customers_admin.CustomerAdmin):
     change_form_template = "admin/support/customer_change_form.html"
+    actions = ["erase_personal_data"]
+
+    @staff_action(
+        "Erase the personal data of the selected customers (the records stay, anonymised)",
+        permission="erase",
+    )
+    def erase_personal_data(self, request, rows):
+        """A person asked support to be forgotten: the same job as `customers/{id}/erase/`."""
+        from customers.services.erasure import erasure_request
+        from flywheel.core.tenancy import tenant_scope
+
+        for customer in rows:
+            with tenant_scope(customer.tenant):
+                erasure_request(customer=customer, requested_by=f"staff:{request.user.email}")
+        return f"Erasure queued for {len(rows)} customer(s); follow it under Customer erasures."
+
+    def has_erase_permission(self, request) -> bool:
+        """Erasing is as strong as deleting: staff whose group may delete customers
+        (the admin does not delete them; it erases)."""
+        return request.user.has_perm("customers.delete_customer")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         customer = self.get_object(request, object_id)

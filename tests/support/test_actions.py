@@ -169,3 +169,33 @@ def test_the_support_groups_have_the_least_rights():
     readonly = Group.objects.get(name="support-readonly").permissions
     assert not readonly.exclude(codename__startswith="view_").exists()
     assert readonly.filter(codename="view_webhookdelivery").exists()
+
+
+def test_staff_erase_a_customers_personal_data_from_the_customer_list(
+    client, django_capture_on_commit_callbacks
+):
+    from customers.models import Customer, CustomerErasure
+    from tests.accounts.factories import UserFactory
+    from tests.customers.factories import CustomerFactory
+
+    customer = CustomerFactory(email="forget.me@example.com", name="Forget Me")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _act(client, "customers.customer", "erase_personal_data", [customer.pk])
+    assert response.status_code == 302
+    job = CustomerErasure.all_tenants.get(customer=customer)
+    assert job.status == "done" and job.requested_by == f"staff:{staff.email}"
+    erased = Customer.all_tenants.get(pk=customer.pk)
+    assert erased.email == "" and erased.name == "" and erased.erased_at is not None
+    trail = StaffAction.objects.get(action="erase_personal_data")
+    assert trail.object_ids == [customer.pk] and trail.tenant_id == customer.tenant_id
+
+
+def test_support_without_the_right_to_delete_customers_cannot_erase(support):
+    from customers.models import CustomerErasure
+    from tests.customers.factories import CustomerFactory
+
+    customer = CustomerFactory(email="keep.me@example.com")
+    _act(support, "customers.customer", "erase_personal_data", [customer.pk])
+    assert not CustomerErasure.all_tenants.exists()
