@@ -79,7 +79,6 @@ def _redis_client():
 
 
 _script = None
-_script_client = None
 _local_lock = threading.Lock()
 _local: dict[str, deque] = {}
 LOCAL_KEYS_MAX = 10_000
@@ -99,11 +98,13 @@ def hit(key: str, limit: int, window_seconds: int) -> Decision:
 
 
 def _hit_redis(client, key: str, limit: int, window_seconds: int) -> Decision:
-    global _script, _script_client
-    if _script is None or _script_client is not client:
-        _script, _script_client = client.register_script(SCRIPT), client
+    global _script
+    if _script is None:  # one Script (its SHA computed once), run on whichever client
+        _script = client.register_script(SCRIPT)
     allowed, remaining, reset_us = _script(
-        keys=[f"ratelimit:{key}"], args=[window_seconds * 1_000_000, limit, uuid.uuid4().hex]
+        keys=[f"ratelimit:{key}"],
+        args=[window_seconds * 1_000_000, limit, uuid.uuid4().hex],
+        client=client,
     )
     return Decision(bool(allowed), limit, int(remaining), max(1, -(-int(reset_us) // 1_000_000)))
 
