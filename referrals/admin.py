@@ -1,10 +1,9 @@
 """Admin for support staff: programs, links, referrals (with rejection reasons), rewards."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from flywheel.core.admin import TenantOwnedAdmin, staff_action
+from flywheel.core.admin import TenantOwnedAdmin, each_in_tenant_scope, staff_action
 from flywheel.core.errors import ConflictError
-from flywheel.core.tenancy import tenant_scope
 from referrals import selectors
 from referrals.models import Referral, ReferralLink, ReferralProgram, Reward
 from referrals.services import rewards
@@ -92,14 +91,13 @@ class ReferralAdmin(TenantOwnedAdmin):
 
 
 def _transition(request, rows, move, label) -> str:
-    done = 0
-    for reward in rows:
-        with tenant_scope(reward.tenant):
-            try:
-                move(reward=reward)
-                done += 1
-            except ConflictError as error:
-                messages.warning(request, f"Reward {reward.pk}: {error.detail}")
+    done = each_in_tenant_scope(
+        request,
+        rows,
+        lambda reward: move(reward=reward),
+        refused=(ConflictError,),
+        label=lambda reward: f"Reward {reward.pk}",
+    )
     return f"{label} {done} reward(s)."
 
 

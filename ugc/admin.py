@@ -1,23 +1,21 @@
 """Admin for support staff: the moderation queue of submitted content, and the rules."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from flywheel.core.admin import TenantOwnedAdmin, staff_action
+from flywheel.core.admin import TenantOwnedAdmin, each_in_tenant_scope, staff_action
 from flywheel.core.errors import ConflictError
-from flywheel.core.tenancy import tenant_scope
 from ugc.models import UGCRequest, UGCRule
 from ugc.services import requests as services
 
 
 def _moderate(request, rows, move, label) -> str:
-    done = 0
-    for ugc in rows:
-        with tenant_scope(ugc.tenant):
-            try:
-                move(request=ugc, note=f"{label} in the admin by {request.user}")
-                done += 1
-            except ConflictError as error:
-                messages.warning(request, f"Request {ugc.pk}: {error.detail}")
+    done = each_in_tenant_scope(
+        request,
+        rows,
+        lambda ugc: move(request=ugc, note=f"{label} in the admin by {request.user}"),
+        refused=(ConflictError,),
+        label=lambda ugc: f"Request {ugc.pk}",
+    )
     return f"{label} {done} request(s)."
 
 

@@ -4,25 +4,16 @@ re-enable), its email settings and every email sent or skipped (send failed ones
 Signing secrets never appear here: they are stored encrypted and shown once, to the tenant.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from flywheel.core.admin import TenantOwnedAdmin, staff_action
+from flywheel.core.admin import TenantOwnedAdmin, each_in_tenant_scope, staff_action
 from flywheel.core.errors import InvalidFieldsError
-from flywheel.core.tenancy import tenant_scope
 from webhooks import emails, services
 from webhooks.models import EmailSettings, SentEmail, WebhookDelivery, WebhookEndpoint
 
 
 def _each_in_scope(request, rows, act, done_message: str) -> str:
-    """Run `act(row)` for every selected row inside its tenant's scope."""
-    done = 0
-    for row in rows:
-        with tenant_scope(row.tenant):
-            try:
-                act(row)
-                done += 1
-            except InvalidFieldsError as error:
-                messages.warning(request, f"{row}: {error.detail}")
+    done = each_in_tenant_scope(request, rows, act, refused=(InvalidFieldsError,))
     return done_message.format(done=done)
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -119,6 +119,28 @@ def record_staff_action(request, *, action: str, model, rows, tenant_of, detail:
         )
         for tenant_id, ids in by_tenant.items()
     )
+
+
+def each_in_tenant_scope(
+    request,
+    rows,
+    act: Callable,
+    *,
+    refused: tuple[type[Exception], ...],
+    label: Callable = str,
+) -> int:
+    """Run `act(row)` for every selected row inside its own tenant's scope (the admin lists
+    span tenants); a row a business rule refuses (`refused`) is reported as a warning naming
+    `label(row)` and the others go on. Returns how many rows `act` took."""
+    done = 0
+    for row in rows:
+        with tenant_scope(row.tenant):
+            try:
+                act(row)
+                done += 1
+            except refused as error:
+                messages.warning(request, f"{label(row)}: {error.detail}")
+    return done
 
 
 def staff_action(

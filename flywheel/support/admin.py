@@ -24,7 +24,7 @@ from accounts.choices import CURRENCIES
 from accounts.models import Tenant
 from customers.models import Customer
 from flywheel.core import personal_data, queue
-from flywheel.core.admin import model_view, staff_action
+from flywheel.core.admin import each_in_tenant_scope, model_view, staff_action
 from flywheel.support import customer_page, search
 from flywheel.support.overview import tenant_overview
 from metrics.periods import GRANULARITIES
@@ -184,12 +184,16 @@ class SupportCustomerAdmin(customers_admin.CustomerAdmin):
     def erase_personal_data(self, request, rows):
         """A person asked support to be forgotten: the same job as `customers/{id}/erase/`."""
         from customers.services.erasure import erasure_request
-        from flywheel.core.tenancy import tenant_scope
 
-        for customer in rows:
-            with tenant_scope(customer.tenant):
-                erasure_request(customer=customer, requested_by=f"staff:{request.user.email}")
-        return f"Erasure queued for {len(rows)} customer(s); follow it under Customer erasures."
+        done = each_in_tenant_scope(
+            request,
+            rows,
+            lambda customer: erasure_request(
+                customer=customer, requested_by=f"staff:{request.user.email}"
+            ),
+            refused=(),
+        )
+        return f"Erasure queued for {done} customer(s); follow it under Customer erasures."
 
     def has_erase_permission(self, request) -> bool:
         """Erasing is as strong as deleting: staff whose group may delete customers

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.scopes import ALL_SCOPES
 from tests.e2e.client import Client
 from tests.e2e.stack import Stack
 
-SCOPES = [
-    f"{area}:{access}"
-    for area in (
-        "tenant",
-        "customers",
-        "events",
-        "referrals",
-        "ugc",
-        "segments",
-        "kpis",
-        "webhooks",
-    )
-    for access in ("read", "write")
-]
+SCOPES = list(ALL_SCOPES)  # every area, read and write
 
 
 @dataclass
