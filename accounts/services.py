@@ -88,10 +88,11 @@ def tenant_create(*, owner: User, name: str, slug: str | None = None, **settings
                 tenant = Tenant(name=name, slug=slug or _free_slug(name), **settings)
                 tenant.full_clean(validate_unique=False)  # the database decides
                 tenant.save()
-                Membership.all_tenants.create(tenant=tenant, user=owner, role=Role.OWNER)
-                domain_events.record(
-                    tenant, "tenant.created", {"tenant_id": tenant.pk, "slug": tenant.slug}
-                )
+                with tenant_scope(tenant):
+                    Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
+                    domain_events.record(
+                        tenant, "tenant.created", {"tenant_id": tenant.pk, "slug": tenant.slug}
+                    )
             return tenant
         except IntegrityError as exc:
             if slug:

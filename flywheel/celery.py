@@ -6,6 +6,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flywheel.settings.base")
 
-app = Celery("flywheel")
+app = Celery("flywheel", task_cls="flywheel.core.celery_task:ScopedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -3,7 +3,9 @@
 Hot path: a cache increment (the per-address limit), one indexed read (the link with its
 program) and one INSERT whose counted flag is decided inside the statement (known bots, and
 the same visitor or the same address and user agent within 24 h, are not counted).
-No DRF, no session, no tenant scope: the code is globally unique.
+No DRF, no session: the code is globally unique, so the link is read across tenants (the
+explicit `cross_tenant()` path) and the click is written in the link's tenant scope, under the
+database's tenant floor like every other write.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from accounts.models import Tenant
 from flywheel.core.client_ip import client_ip
 from flywheel.core.privacy import hash_ip
+from flywheel.core.rowsecurity import run_prepared
+from flywheel.core.tenancy import cross_tenant, tenant_scope
 from referrals.fraud import is_bot
 from referrals.models import Click, ReferralLink, ReferralProgram
 
@@ -47,11 +52,11 @@ def with_ref(url: str, code: str) -> str:
 
 def _execute(sql: str, params: list, *, fetch: bool = False):
     """Run one statement; on PostgreSQL as a server-side prepared statement (planned once
-    per connection instead of per request), elsewhere through Django's cursor."""
+    per connection instead of per request) with the scope set in the same round trip,
+    elsewhere through Django's cursor."""
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        cursor = connection.connection.execute(sql, params, prepare=True)
-        return cursor.fetchone() if fetch else None
+        (row,) = run_prepared(connection, [(sql, params)])
+        return row if fetch else None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() if fetch else None
@@ -98,16 +103,17 @@ def _read_link(code: str) -> tuple | None:
     """(link id, tenant id, link active, program active, landing URL, window days) or None.
 
     Plain SQL on purpose: compiling the ORM query cost more than running it. The code is
-    globally unique, so this read needs no tenant scope (it decides the tenant).
+    globally unique, so this read crosses tenants (it decides the tenant).
     """
     link, program = ReferralLink._meta.db_table, ReferralProgram._meta.db_table
-    return _execute(
-        f"SELECT l.id, l.tenant_id, l.active, p.active, p.landing_url, "
-        f"p.attribution_window_days FROM {link} l JOIN {program} p ON p.id = l.program_id "
-        f"WHERE l.code = %s",
-        [code],
-        fetch=True,
-    )
+    with cross_tenant():
+        return _execute(
+            f"SELECT l.id, l.tenant_id, l.active, p.active, p.landing_url, "
+            f"p.attribution_window_days FROM {link} l JOIN {program} p ON p.id = l.program_id "
+            f"WHERE l.code = %s",
+            [code],
+            fetch=True,
+        )
 
 
 def _rate_limited(address: str) -> int | None:
@@ -155,9 +161,16 @@ def referral_redirect(request, code: str):
         or hashlib.sha256(f"{ip_hash}|{user_agent}".encode()).hexdigest()[:32]
     )
     if request.method == "GET":  # HEAD (link checkers, previews) is not a click
-        _insert_click(
-            link_id, tenant_id, timezone.now(), ip_hash, user_agent, visitor_id, is_bot(user_agent)
-        )
+        with tenant_scope(Tenant(pk=tenant_id)):  # the floor needs only the tenant's id
+            _insert_click(
+                link_id,
+                tenant_id,
+                timezone.now(),
+                ip_hash,
+                user_agent,
+                visitor_id,
+                is_bot(user_agent),
+            )
     response = HttpResponseRedirect(with_ref(landing_url, code))
     response.set_cookie(
         REFERRAL_COOKIE,

@@ -1,4 +1,5 @@
-"""Shared fixtures: API clients per role and credential, on-commit capture, PostgreSQL marker."""
+"""Shared fixtures: API clients per role and credential, on-commit capture, PostgreSQL marker,
+and on PostgreSQL the application's role under every test (tests/app_role.py)."""
 
 import pytest
 from django.db import connection
@@ -18,6 +19,39 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _on_postgres() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the owner created and migrated the test database, run as the application role."""
+    from tests import app_role
+
+    if not _on_postgres():
+        yield
+        return
+    with django_db_blocker.unblock():
+        app_role.create(connection)
+        app_role.enable()
+    yield
+    with django_db_blocker.unblock():
+        app_role.disable()
+
+
+@pytest.fixture(autouse=True)
+def _test_code_crosses_tenants():
+    """Test code (factories, set-up, assertions) is trusted to read and write any tenant's
+    rows; the code under test does not inherit that: each request and task starts unscoped
+    (UnscopedRequestMiddleware, ScopedTask) and services run in their tenant's scope."""
+    from flywheel.core.tenancy import cross_tenant
+
+    with cross_tenant():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -164,7 +164,8 @@ def deliver(name: str, event_ids: list[int]) -> dict[str, int]:
         except Exception as error:  # any subscriber error: recorded, retried alone, parked
             logger.exception("Subscriber %s failed on %d events.", name, len(batch))
             text = f"{type(error).__name__}: {error}"[:2000]
-            attempts, parked = _record_failure(subscriber, tenant_id, batch, text, now)
+            with tenant_scope(batch[0].tenant):
+                attempts, parked = _record_failure(subscriber, tenant_id, batch, text, now)
             if parked:
                 outcome["parked"] += len(batch)
             else:

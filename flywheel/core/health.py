@@ -19,9 +19,21 @@ BROKER_TIMEOUT_SECONDS = 2
 
 
 def check_database() -> None:
+    """The database answers and, where required (production), its tenant floor holds for
+    the connected role: a process that connects as the owner or a superuser is not ready."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+    if settings.DATABASE_REQUIRE_FLOOR and connection.vendor == "postgresql":
+        from flywheel.core import rowsecurity
+
+        problems = rowsecurity.role_problems(connection)
+        unprotected = rowsecurity.unprotected_tables(connection)
+        if problems or unprotected:
+            raise RuntimeError(
+                f"The tenant floor does not hold: role is {problems or 'fine'}, tables "
+                f"without their policy: {unprotected or 'none'} (see deploy/README.md)."
+            )
 
 
 def check_broker() -> None:

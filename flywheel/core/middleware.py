@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 
 from flywheel.core.errors import PROBLEM_CONTENT_TYPE, problem_response
+from flywheel.core.tenancy import unscoped
 
 
 class BodySizeLimitMiddleware:
@@ -74,6 +75,18 @@ class ProblemNotFoundMiddleware:
             code = "not_found" if response.status_code == 404 else "method_not_allowed"
             return problem_response(response.status_code, detail, code=code)
         return response
+
+
+class UnscopedRequestMiddleware:
+    """Every request starts with no tenant and no cross-tenant mark: its view sets the scope
+    it is entitled to (tenant API, admin), never one left in the caller's context."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with unscoped():
+            return self.get_response(request)
 
 
 class FastPathMiddleware:

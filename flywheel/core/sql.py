@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from flywheel.core.tenancy import require_current_tenant
 
@@ -135,20 +136,27 @@ def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition)
     if condition:
         where += f" AND ({condition})"
     dump = _json_once()
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {staging} (id bigint PRIMARY KEY, {columns})")
-        try:
-            with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
-                for pk, *values in rows:
-                    copy.write_row(
-                        [pk, *(dump(v) if i in json_positions else v for i, v in enumerate(values))]
-                    )
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {staging} AS v WHERE {where}", [tenant_id]
-            )
-            return cursor.rowcount
-        finally:
-            cursor.execute(f"DROP TABLE {staging}")
+    with _staging(staging, f"(id bigint PRIMARY KEY, {columns})") as cursor:
+        with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
+            for pk, *values in rows:
+                copy.write_row(
+                    [pk, *(dump(v) if i in json_positions else v for i, v in enumerate(values))]
+                )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {staging} AS v WHERE {where}", [tenant_id]
+        )
+        return cursor.rowcount
+
+
+@contextlib.contextmanager
+def _staging(name: str, definition: str, query: str = ""):
+    """A cursor and a temporary table `name` for one bulk statement's rows (PostgreSQL). The
+    table lives in a transaction (or savepoint) of its own: a failing statement takes it
+    away with its rollback, and the caller sees that statement's error."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {name} {definition} ON COMMIT DROP {query}")
+        yield cursor
+        cursor.execute(f"DROP TABLE {name}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -168,7 +176,8 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
     """Write many new rows as fast as the database allows: COPY on PostgreSQL, else
     `bulk_create`. Rows are model instances or dicts of attribute names (missing ones take the
     field's default); a row with its primary key set keeps it. No signals, no conflict
-    handling: for loading generated data, not for requests."""
+    handling: for loading generated data, not for requests. Under the tenant floor the rows
+    pass its policy like any INSERT (a staging table: PostgreSQL refuses COPY there)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -183,12 +192,22 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     getters = [_getter(f, isinstance(first, dict)) for f in fields]
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row([get(row) for get in getters])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_security_active(%s)", [model._meta.db_table])
+        if not cursor.fetchone()[0]:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([get(row) for get in getters])
+            return
+        # Under the tenant floor PostgreSQL refuses COPY into the table: COPY into a staging
+        # table, then one INSERT that the floor's policy checks row by row.
+    staging = connection.ops.quote_name(f"_fw_load_{uuid.uuid4().hex[:12]}")
+    query = f"AS SELECT {columns} FROM {table} WITH NO DATA"
+    with _staging(staging, "", query) as cursor:
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([get(row) for get in getters])
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
 
 
 def _json_once():
@@ -257,20 +276,16 @@ def bulk_upsert(
     table, staging = quote(meta.db_table), quote(f"_fw_upsert_{uuid.uuid4().hex[:12]}")
     dump = _json_once()
     readers = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS)")
-        try:
-            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(
-                        [dump(row[name]) if is_json else row[name] for name, is_json in readers]
-                    )
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
-                f"ON CONFLICT ({conflict_columns}) DO UPDATE SET {assignments}"
-            )
-        finally:
-            cursor.execute(f"DROP TABLE {staging}")
+    with _staging(staging, "", f"AS SELECT {columns} FROM {table} WITH NO DATA") as cursor:
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [dump(row[name]) if is_json else row[name] for name, is_json in readers]
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
+            f"ON CONFLICT ({conflict_columns}) DO UPDATE SET {assignments}"
+        )
 
 
 # --- statements over one tenant's rows ---------------------------------------------------

@@ -5,6 +5,12 @@ the current tenant and *fails closed*: a queryset built with no tenant in scope 
 `TenantScopeError` when it is evaluated (and matches nothing if used as a subquery). The
 explicit `all_tenants` manager exists for the admin, authentication look-ups by globally unique
 secrets, and cross-tenant dispatchers; every use of it carries a comment saying why.
+
+This module is also the one place that tells the database the scope: on PostgreSQL every
+statement runs with the tenant (and the cross-tenant mark of `all_tenants` and `cross_tenant()`)
+set for its transaction, and row-level security under every tenant table lets through only
+those rows (`flywheel.core.rowsecurity`). A query that forgets its tenant filter still sees one
+tenant's rows, or none.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
     from accounts.models import Tenant
 
 _current_tenant: ContextVar[Tenant | None] = ContextVar("flywheel_current_tenant", default=None)
+_cross_tenant: ContextVar[bool] = ContextVar("flywheel_cross_tenant", default=False)
 
 
 class TenantScopeError(RuntimeError):
@@ -52,18 +59,54 @@ def reset_current_tenant(token) -> None:
 
 @contextlib.contextmanager
 def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
-    """Run the block with `tenant` in scope (views, tasks, commands, tests)."""
+    """Run the block with `tenant` in scope (views, tasks, commands, tests); inside a
+    `cross_tenant()` block it narrows the database's view to this tenant again."""
     token = _current_tenant.set(tenant)
+    cross = _cross_tenant.set(False)
     try:
         yield tenant
     finally:
+        _cross_tenant.reset(cross)
         _current_tenant.reset(token)
+
+
+@contextlib.contextmanager
+def cross_tenant() -> Iterator[None]:
+    """The explicit path for work over every tenant's rows: the database lets the block's
+    statements see all tenants (dispatchers, sweepers, look-ups by globally unique secrets,
+    the support admin, migrations). `all_tenants` querysets run in it by themselves."""
+    token = _cross_tenant.set(True)
+    try:
+        yield
+    finally:
+        _cross_tenant.reset(token)
+
+
+@contextlib.contextmanager
+def unscoped() -> Iterator[None]:
+    """A fresh start: no tenant and no cross-tenant mark (each request and task begins so,
+    whatever the caller's context held)."""
+    token = _current_tenant.set(None)
+    cross = _cross_tenant.set(False)
+    try:
+        yield
+    finally:
+        _cross_tenant.reset(cross)
+        _current_tenant.reset(token)
+
+
+def database_scope() -> tuple[int | None, bool]:
+    """What the database is told before a statement: the tenant id in scope and whether the
+    statement may cross tenants."""
+    tenant = _current_tenant.get()
+    return (tenant.pk if tenant is not None else None), _cross_tenant.get()
 
 
 class TenantQuerySet(models.QuerySet):
     """A queryset that knows whether it was built inside a tenant scope."""
 
     _unscoped = False
+    _crosses = False  # built by `all_tenants`: its statements run in `cross_tenant()`
 
     def for_tenant(self, tenant: Tenant) -> TenantQuerySet:
         """Rows of `tenant` only (explicit form, also valid on `all_tenants`)."""
@@ -72,55 +115,87 @@ class TenantQuerySet(models.QuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._unscoped = self._unscoped
+        clone._crosses = self._crosses
         return clone
 
-    def _guard(self) -> None:
+    def _guard(self) -> contextlib.AbstractContextManager:
+        """Refuse an unscoped `objects` queryset; the context its SQL runs in."""
         if self._unscoped:
             raise TenantScopeError(
                 f"{self.model.__name__}.objects used with no tenant in scope; "
                 "enter tenant_scope(tenant) or use all_tenants with a reason."
             )
+        return self._floor()
+
+    def _floor(self) -> contextlib.AbstractContextManager:
+        return cross_tenant() if self._crosses else contextlib.nullcontext()
+
+    # Writes of new rows: an `all_tenants` queryset writes across tenants too; a scoped one
+    # is checked by `save()` and the floor.
+    def create(self, **kwargs):
+        with self._floor():
+            return super().create(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        with self._floor():
+            return super().bulk_create(*args, **kwargs)
+
+    def get_or_create(self, *args, **kwargs):
+        with self._floor():
+            return super().get_or_create(*args, **kwargs)
+
+    def update_or_create(self, *args, **kwargs):
+        with self._floor():
+            return super().update_or_create(*args, **kwargs)
 
     # Every path that runs SQL goes through one of these.
     def _fetch_all(self):
-        self._guard()
-        return super()._fetch_all()
+        with self._guard():
+            return super()._fetch_all()
 
     def iterator(self, *args, **kwargs):
-        self._guard()
-        return super().iterator(*args, **kwargs)
+        floor = self._guard()
+        rows = super().iterator(*args, **kwargs)
+        if not self._crosses:
+            return rows
+        return self._crossing(rows, floor)
+
+    @staticmethod
+    def _crossing(rows, floor):
+        with floor:
+            yield from rows
 
     def count(self):
-        self._guard()
-        return super().count()
+        with self._guard():
+            return super().count()
 
     def exists(self):
-        self._guard()
-        return super().exists()
+        with self._guard():
+            return super().exists()
 
     def aggregate(self, *args, **kwargs):
-        self._guard()
-        return super().aggregate(*args, **kwargs)
+        with self._guard():
+            return super().aggregate(*args, **kwargs)
 
     def update(self, **kwargs):
-        self._guard()
-        return super().update(**kwargs)
+        with self._guard():
+            return super().update(**kwargs)
 
     def delete(self):
-        self._guard()
-        return super().delete()
+        with self._guard():
+            return super().delete()
 
     def _raw_delete(self, using):
-        self._guard()
-        return super()._raw_delete(using)
+        with self._guard():
+            return super()._raw_delete(using)
 
     def in_bulk(self, *args, **kwargs):
-        self._guard()
-        return super().in_bulk(*args, **kwargs)
+        with self._guard():
+            return super().in_bulk(*args, **kwargs)
 
     def explain(self, *args, **kwargs):
-        self._guard()
-        return super().explain(*args, **kwargs)
+        with self._guard():
+            return super().explain(*args, **kwargs)
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
@@ -137,7 +212,19 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
 
 
 class AllTenantsManager(models.Manager.from_queryset(TenantQuerySet)):
-    """WARNING: sees every tenant's rows. For admin, migrations and cross-tenant dispatchers."""
+    """WARNING: sees every tenant's rows. For admin, migrations and cross-tenant dispatchers;
+    its statements run in `cross_tenant()`, so the database lets them through too."""
+
+    def get_queryset(self) -> TenantQuerySet:
+        queryset = super().get_queryset()
+        queryset._crosses = True
+        return queryset
+
+
+class RowManager(models.Manager):
+    """The base manager of tenant-owned models: rows by primary key (saving, related objects,
+    deletion) with no tenant filter in Python and no cross-tenant mark; the database's floor
+    shows the tenant in scope only."""
 
 
 class TenantOwnedModel(models.Model):
@@ -147,6 +234,7 @@ class TenantOwnedModel(models.Model):
 
     objects = TenantManager()
     all_tenants = AllTenantsManager()
+    rows = RowManager()
 
     class Meta:
         abstract = True
@@ -165,15 +253,15 @@ class TenantOwnedModel(models.Model):
 
 
 def _use_unscoped_base_manager(sender, **kwargs) -> None:
-    """Every concrete tenant-owned model gets `all_tenants` as its base manager.
+    """Every concrete tenant-owned model gets `rows` as its base manager.
 
     Django uses the base manager by primary key only (saving, related-object access,
     deletion), where a tenant filter adds nothing but would raise outside a scope. Without
     this, a model whose first base is another abstract model inherits `objects` (scoped) as
-    its base manager.
+    its base manager. `rows` does not cross tenants: on PostgreSQL the floor still applies.
     """
     if issubclass(sender, TenantOwnedModel) and not sender._meta.abstract:
-        sender._meta.base_manager_name = "all_tenants"
+        sender._meta.base_manager_name = "rows"
         sender._meta.__dict__.pop("base_manager", None)
 
 

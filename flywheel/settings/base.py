@@ -45,7 +45,7 @@ API_KEY_PEPPER = env("API_KEY_PEPPER", default=SECRET_KEY)
 INSTALLED_APPS = [
     # First, so that its admin templates (the frame, the overview) take precedence.
     "flywheel.support",
-    "django.contrib.admin",
+    "flywheel.core.apps.SupportAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "flywheel.core.observability.middleware.ObservabilityMiddleware",
+    "flywheel.core.middleware.UnscopedRequestMiddleware",
     "flywheel.core.middleware.FastPathMiddleware",
     "flywheel.core.middleware.BodySizeLimitMiddleware",
     "flywheel.core.middleware.RequestTextMiddleware",
@@ -116,6 +117,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
     )
+    # Each statement carries the tenant floor's settings in front of it (rowsecurity), which
+    # a server-side cursor's DECLARE cannot take: `.iterator()` reads with client cursors.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# The role web and worker processes connect as (neither owner, superuser nor BYPASSRLS);
+# `migrate`, run as the owner, grants it the rights on the data. Empty: no grants.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
+# `/readyz` fails while the connected role would pass the tenant floor (superuser, BYPASSRLS,
+# owner) or a tenant table lacks its policy. On in production.
+DATABASE_REQUIRE_FLOOR = env.bool("DATABASE_REQUIRE_FLOOR", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://flywheel")}

@@ -34,6 +34,7 @@ if not ALLOWED_HOSTS:
     )
 
 DEBUG = env.bool("DEBUG", default=False)
+DATABASE_REQUIRE_FLOOR = env.bool("DATABASE_REQUIRE_FLOOR", default=True)
 CELERY_TASK_ALWAYS_EAGER = False
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -89,7 +89,7 @@ def test_a_viewset_overriding_get_queryset_is_refused_at_class_creation():
                 return Membership.all_tenants.all()
 
 
-def test_every_tenant_owned_model_uses_the_unscoped_base_manager():
+def test_every_tenant_owned_model_uses_the_rows_base_manager_which_does_not_cross_tenants():
     from django.apps import apps
 
     from flywheel.core.tenancy import TenantOwnedModel
@@ -97,8 +97,10 @@ def test_every_tenant_owned_model_uses_the_unscoped_base_manager():
     models = [m for m in apps.get_models() if issubclass(m, TenantOwnedModel)]
     assert models
     for model in models:
-        assert model._base_manager.name == "all_tenants", model
+        assert model._base_manager.name == "rows", model
         assert model._default_manager.name == "objects", model
+        assert not getattr(model._base_manager.get_queryset(), "_crosses", False), model
+        assert model.all_tenants.get_queryset()._crosses, model
 
 
 @pytest.mark.django_db

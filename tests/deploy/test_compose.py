@@ -51,3 +51,19 @@ def test_beat_keeps_its_schedule_on_a_volume_it_owns():
     assert "CELERY_BEAT_SCHEDULE_FILENAME=/var/lib/flywheel/beat/celerybeat-schedule" in dockerfile
     assert "chown -R flywheel:flywheel /var/lib/flywheel" in dockerfile
     assert dockerfile.index("USER flywheel") > dockerfile.index("collectstatic")
+
+
+def test_migrate_connects_as_the_owner_and_the_app_as_the_floors_role():
+    assert SERVICES["migrate"]["environment"]["DATABASE_URL"].startswith("${DATABASE_OWNER_URL")
+    for name in ("web", "worker", "beat"):
+        assert "DATABASE_URL" not in (SERVICES[name].get("environment") or {}), name
+    env = dict(
+        line.split("=", 1)
+        for line in (ROOT / "deploy" / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert env["DATABASE_URL"].startswith(f"postgres://{env['DATABASE_APP_ROLE']}:")
+    assert env["DATABASE_OWNER_URL"].startswith("postgres://flywheel:")
+    script = (ROOT / "deploy" / "postgres" / "app-role.sh").read_text()
+    assert f"CREATE ROLE {env['DATABASE_APP_ROLE']} LOGIN NOSUPERUSER NOBYPASSRLS" in script
+    assert "./postgres/app-role.sh:/docker-entrypoint-initdb.d/" in str(SERVICES["db"]["volumes"])

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ADMIN_DSN = os.environ.get("E2E_ADMIN_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
 DATABASE = "flywheel_e2e"
+# web, worker and beat connect as this role, which the tenant floor holds (neither owner,
+# superuser nor BYPASSRLS); migrations run as the owner, as in a deployment.
+APP_ROLE = "flywheel_e2e_app"
 REDIS = os.environ.get("E2E_REDIS", "redis://127.0.0.1:6379")
 LOGS = ROOT / "build" / "e2e"
 
@@ -43,6 +46,14 @@ def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "cond
         time.sleep(interval)
 
 
+def app_database_url(port: int | None = None) -> str:
+    """The application role's URL of the e2e database (through `port`, say a proxy's)."""
+    host = ADMIN_DSN.split("@", 1)[1].split("/", 1)[0]
+    if port is not None:
+        host = f"{host.split(':', 1)[0]}:{port}"
+    return f"postgres://{APP_ROLE}@{host}/{DATABASE}"
+
+
 class Stack:
     def __init__(self, name: str, **web_env: str):
         """`name`: its folder under build/e2e; `web_env`: variables for gunicorn only (a
@@ -53,6 +64,7 @@ class Stack:
         self.worker_metrics_port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.database_url = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
+        self.app_database_url = app_database_url()
         self.logs.mkdir(parents=True, exist_ok=True)
         self.mail_dir = self.logs / "mail"
         self.processes: dict[str, subprocess.Popen] = {}
@@ -62,7 +74,7 @@ class Stack:
             "LANG": "C.UTF-8",
             "DJANGO_SETTINGS_MODULE": "flywheel.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": self.app_database_url,
             "CELERY_BROKER_URL": f"{REDIS}/5",
             "CACHE_URL": f"rediscache://{REDIS.split('://', 1)[1]}/6",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -110,6 +122,10 @@ class Stack:
             )
             conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
             conn.execute(f"CREATE DATABASE {DATABASE}")
+            conn.execute(
+                f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
         import redis
 
         for db in (5, 6):
@@ -123,11 +139,12 @@ class Stack:
         for name in ("web", "worker"):
             metrics = self.logs / f"metrics-{name}"
             metrics.mkdir(exist_ok=True)
+        owner = {**self.env, "DATABASE_URL": self.database_url, "DATABASE_APP_ROLE": APP_ROLE}
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"]):
             subprocess.run(
                 [sys.executable, "manage.py", *command],
                 cwd=ROOT,
-                env=self.env,
+                env=owner,
                 check=True,
                 capture_output=True,
                 timeout=600,

@@ -21,7 +21,7 @@ import pytest
 from tests.e2e.client import Client
 from tests.e2e.flows import register_tenant
 from tests.e2e.proxy import Proxy
-from tests.e2e.stack import REDIS, Stack, wait_for
+from tests.e2e.stack import REDIS, Stack, app_database_url, wait_for
 from tests.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.skipif(
@@ -44,7 +44,7 @@ def stack(proxies):
     via_redis = f"127.0.0.1:{redis.port}"
     stack = Stack(
         "faults",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{postgres.port}/flywheel_e2e",
+        DATABASE_URL=app_database_url(postgres.port),
         CELERY_BROKER_URL=f"redis://{via_redis}/5",
         CACHE_URL=f"rediscache://{via_redis}/6",
         DB_CONNECT_TIMEOUT="2",

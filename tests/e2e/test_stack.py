@@ -30,7 +30,7 @@ import pytest
 
 from tests.e2e.client import Client
 from tests.e2e.flows import register_tenant
-from tests.e2e.stack import Stack, wait_for
+from tests.e2e.stack import APP_ROLE, DATABASE, Stack, wait_for
 from tests.webhooks.receiver import Receiver
 
 pytestmark = pytest.mark.skipif(
@@ -357,3 +357,25 @@ def test_the_flywheel_runs_on_real_processes(stack):
     )
     assert len(counts) == 10 and {n for _, n in counts} == {1}
     assert stack.ready()
+
+
+def test_every_process_connects_as_the_role_the_tenant_floor_holds(stack):
+    # web, worker and beat hold connections (after the flow above): all as the app role
+    users = stack.sql(
+        "SELECT DISTINCT usename FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        [DATABASE],
+    )
+    assert users == [(APP_ROLE,)]
+    assert stack.sql(
+        "SELECT rolsuper, rolbypassrls, EXISTS (SELECT 1 FROM pg_class c "
+        "WHERE c.relname = 'customers_customer' AND pg_has_role(%s, c.relowner, 'USAGE')) "
+        "FROM pg_roles WHERE rolname = %s",
+        [APP_ROLE, APP_ROLE],
+    ) == [(False, False, False)]
+    # and the migrate run as the owner put the floor under every tenant table
+    forced = stack.sql(
+        "SELECT count(*) FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+        "WHERE p.polname = 'tenant_floor' AND c.relrowsecurity AND c.relforcerowsecurity"
+    )
+    assert forced[0][0] >= 33
