@@ -42,7 +42,9 @@ FUNCTIONS = [
         LANGUAGE sql STABLE PARALLEL SAFE
         AS $$ SELECT coalesce(current_setting('{CROSS_SETTING}', true), '') = 'on' $$""",
 ]
-CONDITION = "flywheel_cross_tenant() OR tenant_id = flywheel_tenant()"
+# Each function in a scalar subquery: an InitPlan evaluated once per statement, so the rows
+# are compared with two parameters instead of reading both settings row by row.
+CONDITION = "(SELECT flywheel_cross_tenant()) OR tenant_id = (SELECT flywheel_tenant())"
 
 
 def tenant_tables() -> list[type[models.Model]]:
@@ -61,12 +63,14 @@ def policy_statements(table: str) -> list[str]:
         f"ALTER TABLE {quoted} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS {POLICY} ON {quoted}",
         f"CREATE POLICY {POLICY} ON {quoted} USING ({CONDITION}) WITH CHECK ({CONDITION})",
+        # what the policy was made from: a changed CONDITION is put in place by the next migrate
+        f"COMMENT ON POLICY {POLICY} ON {quoted} IS '{CONDITION}'",
     ]
 
 
 def unprotected_tables(connection) -> list[str]:
     """Tenant tables without the forced floor: RLS off, not forced, or no `tenant_floor`
-    policy with the expected condition (what the catalogue test and `/readyz` check)."""
+    policy made from the current condition (what the catalogue test and `/readyz` check)."""
     tables = [model._meta.db_table for model in tenant_tables()]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -75,9 +79,10 @@ def unprotected_tables(connection) -> list[str]:
                WHERE c.relname = ANY(%s) AND c.relrowsecurity AND c.relforcerowsecurity
                  AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid
                              AND p.polname = %s AND p.polcmd = '*' AND p.polpermissive
+                             AND obj_description(p.oid, 'pg_policy') = %s
                              AND pg_get_expr(p.polqual, p.polrelid)
                                  = pg_get_expr(p.polwithcheck, p.polrelid))""",
-            [tables, POLICY],
+            [tables, POLICY, CONDITION],
         )
         protected = {row[0] for row in cursor.fetchall()}
     return sorted(set(tables) - protected)
