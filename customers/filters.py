@@ -12,12 +12,10 @@ from flywheel.core import filters as core_filters
 class CustomerFilterSet(filters.FilterSet):
     """Stage, phase, channel, health band, NPS category, tags, MRR range and dates."""
 
-    stage = filters.MultipleChoiceFilter(choices=Stage.choices)
+    stage = core_filters.ChoicesFilter(choices=Stage.choices)
     phase = filters.ChoiceFilter(choices=Phase.choices, method="filter_phase")
-    acquisition_channel = filters.MultipleChoiceFilter(choices=Channel.choices)
-    health_band = filters.MultipleChoiceFilter(
-        field_name="health__band", choices=HealthBand.choices
-    )
+    acquisition_channel = core_filters.ChoicesFilter(choices=Channel.choices)
+    health_band = core_filters.ChoicesFilter(field_name="health__band", choices=HealthBand.choices)
     nps_category = filters.ChoiceFilter(
         choices=[(key, key) for key in NPS_CATEGORIES], method="filter_nps_category"
     )
@@ -54,7 +52,7 @@ class CustomerFilterSet(filters.FilterSet):
 class EventFilterSet(filters.FilterSet):
     """Events by kind, customer and time range."""
 
-    kind = filters.MultipleChoiceFilter(choices=EventKind.choices)
+    kind = core_filters.ChoicesFilter(choices=EventKind.choices)
     customer = core_filters.IdFilter(field_name="customer_id")
     customer_external_id = filters.CharFilter(field_name="customer__external_id")
     occurred_after = core_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")

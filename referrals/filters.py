@@ -26,7 +26,7 @@ class ReferralLinkFilterSet(filters.FilterSet):
 
 
 class ReferralFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=ReferralStatus.choices)
+    status = core_filters.ChoicesFilter(choices=ReferralStatus.choices)
     rejection_reason = filters.ChoiceFilter(choices=RejectionReason.choices)
     program = core_filters.IdFilter(field_name="program_id")
     referrer = core_filters.IdFilter(field_name="referrer_id")
@@ -45,7 +45,7 @@ class ReferralFilterSet(filters.FilterSet):
 
 
 class RewardFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=RewardStatus.choices)
+    status = core_filters.ChoicesFilter(choices=RewardStatus.choices)
     side = filters.ChoiceFilter(choices=RewardSide.choices)
     kind = filters.ChoiceFilter(choices=RewardKind.choices)
     referral = core_filters.IdFilter(field_name="referral_id")

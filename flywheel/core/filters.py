@@ -1,4 +1,5 @@
-"""django-filter filters for dates and times inside the accepted window (400 otherwise)."""
+"""django-filter filters: dates and times inside the accepted window (400 otherwise), ids, and
+choices without DISTINCT."""
 
 from __future__ import annotations
 
@@ -53,4 +54,16 @@ class IdFilter(filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class ChoicesFilter(filters.MultipleChoiceFilter):
+    """Any of several values of a column of the row itself (or of a one-to-one row).
+
+    django-filter's `MultipleChoiceFilter` adds `DISTINCT` for filters across to-many joins;
+    here no row can repeat, and `SELECT DISTINCT` over every column would sort the whole match
+    before the first page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)

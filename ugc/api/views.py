@@ -22,9 +22,9 @@ from ugc.services import requests as services
 
 
 class UGCRequestFilterSet(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=UGCKind.choices)
-    status = filters.MultipleChoiceFilter(choices=UGCStatus.choices)
-    trigger = filters.MultipleChoiceFilter(choices=UGCTrigger.choices)
+    kind = core_filters.ChoicesFilter(choices=UGCKind.choices)
+    status = core_filters.ChoicesFilter(choices=UGCStatus.choices)
+    trigger = core_filters.ChoicesFilter(choices=UGCTrigger.choices)
     customer = core_filters.IdFilter(field_name="customer_id")
 
     class Meta:

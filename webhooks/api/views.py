@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from accounts.tenant_api import TenantAPIView, TenantViewSet
+from flywheel.core import filters as core_filters
 from flywheel.core.views import CRUD
 from webhooks import services
 from webhooks.api import serializers as s
@@ -21,7 +22,7 @@ from webhooks.models import DeliveryState, EmailSettings, WebhookDelivery, Webho
 
 
 class WebhookDeliveryFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=DeliveryState.choices)
+    status = core_filters.ChoicesFilter(choices=DeliveryState.choices)
     event_type = filters.CharFilter()
 
     class Meta:
