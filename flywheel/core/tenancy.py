@@ -230,7 +230,11 @@ class RowManager(models.Manager):
 class TenantOwnedModel(models.Model):
     """Base of every tenant-owned table: a non-null tenant and the scoped managers."""
 
-    tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every tenant table gets `(tenant_id, id)` instead (class_prepared
+    # below), which serves the foreign key as well and orders a tenant's pages by id.
+    tenant = models.ForeignKey(
+        "accounts.Tenant", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     objects = TenantManager()
     all_tenants = AllTenantsManager()
@@ -263,6 +267,21 @@ def _use_unscoped_base_manager(sender, **kwargs) -> None:
     if issubclass(sender, TenantOwnedModel) and not sender._meta.abstract:
         sender._meta.base_manager_name = "rows"
         sender._meta.__dict__.pop("base_manager", None)
+        _index_tenant_rows_by_id(sender)
+
+
+def _index_tenant_rows_by_id(model) -> None:
+    """`(tenant_id, <primary key>)` on every tenant table: a tenant's list by id (every list's
+    default order and its cursor) can read only that tenant's rows, in order, whatever other
+    tenants hold; it also serves the tenant foreign key."""
+    fields = ["tenant", model._meta.pk.name]
+    if any(list(index.fields) == fields for index in model._meta.indexes):
+        return
+    index = models.Index(fields=fields)
+    index.set_name_with_model(model)
+    model._meta.indexes = [*model._meta.indexes, index]
+    # migrations read the indexes of models whose Meta declared some
+    model._meta.original_attrs.setdefault("indexes", model._meta.indexes)
 
 
 class_prepared.connect(_use_unscoped_base_manager)

@@ -118,3 +118,27 @@ def test_saving_and_following_relations_work_outside_a_scope():
     # then
     assert type(api_key).all_tenants.get(pk=api_key.pk).name == "renamed"
     assert fetched.customer.pk == event.customer_id
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_every_tenant_table_orders_its_rows_by_an_index_that_leads_with_the_tenant():
+    # a tenant's page by id (every list's default order and cursor) reads that tenant's rows
+    # only, in order; a plain single-column tenant index is gone (the pair serves the key too)
+    from django.db import connection
+
+    from flywheel.core.rowsecurity import tenant_tables
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, array_agg(indexdef) FROM pg_indexes "
+            "WHERE schemaname = current_schema() GROUP BY tablename"
+        )
+        indexes = dict(cursor.fetchall())
+    for model in tenant_tables():
+        table = model._meta.db_table
+        defs = [d.split(" USING btree ", 1)[1] for d in indexes[table]]
+        plain = [d.split(" USING btree ", 1)[1] for d in indexes[table] if "UNIQUE" not in d]
+        assert "(tenant_id)" not in plain, (table, defs)
+        assert any(d.startswith("(tenant_id") for d in defs), (table, defs)
+        assert f"(tenant_id, {model._meta.pk.column})" in defs, (table, defs)

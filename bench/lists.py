@@ -1,0 +1,227 @@
+"""Benchmark of the customers list: first and last pages, a health band, two tenant sizes.
+
+Usage: .venv/bin/python bench/lists.py [--big 300000] [--seconds 5] [--connections 8]
+
+Loads a big tenant (`--big` customers) and a small one (a tenth) whose rows interleave in the
+shared table, each customer with a health row (60 % green, 25 % yellow, 15 % red), and an API
+key each. gunicorn (2 workers) serves; wrk drives each URL for `--seconds` at
+`--connections`: the first page, the last page (a cursor past all but 50 rows) and both again
+with `health_band=green`, for each tenant. Prints requests/s, p50 and p99 of each.
+Then, in-process, the SQL of the small tenant's last page with the `(tenant_id, id)` index and
+without it (dropped inside a transaction that is rolled back): EXPLAIN ANALYZE's time and the
+buffers it read. Needs wrk (Debian package `wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from _harness import gunicorn, setup_django
+
+BANDS = ["green"] * 12 + ["yellow"] * 5 + ["red"] * 3
+LUA = """
+wrk.headers["Authorization"] = "Bearer %(key)s"
+"""
+
+
+def cursor_after(position: int) -> str:
+    """DRF's cursor for the rows after `position` in the list's `-id` order."""
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+def prepare(big: int) -> dict:
+    """Two tenants (`lists-big`, `lists-small`), their customers and health rows interleaved in
+    chunks, and an API key each; returns {slug: (tenant, key)}."""
+    from accounts import services as account_services
+    from accounts.models import Tenant
+    from customers.models import Customer, CustomerHealth
+    from flywheel.core.sql import bulk_load, reserve_ids
+    from flywheel.core.tenancy import cross_tenant
+
+    sizes = {"lists-big": big, "lists-small": big // 10}
+    tenants = {}
+    now = datetime.now(UTC)
+    for slug in sizes:
+        tenant = Tenant.objects.filter(slug=slug).first() or Tenant.objects.create(
+            name=slug, slug=slug
+        )
+        _, key = account_services.api_key_create(tenant=tenant, name="bench", created_by=None)
+        tenants[slug] = (tenant, key)
+    with cross_tenant():
+        loaded = Customer.all_tenants.filter(tenant=tenants["lists-small"][0]).exists()
+    if loaded:
+        return tenants
+    chunks = 20
+    for chunk in range(chunks):
+        for slug, size in sizes.items():
+            tenant = tenants[slug][0]
+            count = size // chunks
+            ids = reserve_ids(Customer, count)
+            start = chunk * count
+            bulk_load(
+                Customer,
+                [
+                    {
+                        "id": pk,
+                        "tenant_id": tenant.pk,
+                        "external_id": f"{slug}-{start + i}",
+                        "email": f"c{start + i}@{slug}.example",
+                        "name": f"Customer {start + i}",
+                        "stage": "customer",
+                        "acquisition_channel": "organic",
+                        "created_at": now - timedelta(minutes=start + i),
+                        "updated_at": now,
+                    }
+                    for i, pk in enumerate(ids)
+                ],
+            )
+            bulk_load(
+                CustomerHealth,
+                [
+                    {
+                        "customer_id": pk,
+                        "tenant_id": tenant.pk,
+                        "score": 50,
+                        "band": BANDS[(start + i) % len(BANDS)],
+                        "band_since": now,
+                        "computed_at": now,
+                    }
+                    for i, pk in enumerate(ids)
+                ],
+            )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+        cursor.execute("ANALYZE customers_customerhealth")
+    return tenants
+
+
+def last_page_position(tenant, band: str | None = None) -> int:
+    """The id whose following rows (in `-id` order) are the tenant's last 50."""
+    from customers.models import Customer
+    from flywheel.core.tenancy import tenant_scope
+
+    with tenant_scope(tenant):
+        rows = Customer.objects.order_by("id")
+        if band:
+            rows = rows.filter(health__band=band)
+        return rows.values_list("id", flat=True)[50]
+
+
+def run_wrk(port: int, path: str, key: str, seconds: int, connections: int) -> dict:
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(LUA % {"key": key})
+    out = subprocess.run(
+        [
+            *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
+            *("-s", str(script), f"http://127.0.0.1:{port}{path}"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(non_2xx[1]) if non_2xx else 0,
+    }
+
+
+def explain_last_page(tenant, position: int) -> dict:
+    """EXPLAIN ANALYZE of the last page's rows with the `(tenant_id, id)` index and without."""
+    from django.db import connection, transaction
+
+    from customers.models import Customer
+    from flywheel.core.tenancy import tenant_scope
+
+    with tenant_scope(tenant):
+        queryset = Customer.objects.filter(id__lt=position).order_by("-id")[:51]
+        sql, params = queryset.query.sql_with_params()
+    index = next(i.name for i in Customer._meta.indexes if list(i.fields) == ["tenant", "id"])
+
+    def explain() -> tuple[float, int]:
+        with tenant_scope(tenant), connection.cursor() as cursor:
+            best = None
+            for _ in range(5):
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0][0]
+                took = plan["Execution Time"]
+                buffers = plan["Plan"].get("Shared Hit Blocks", 0) + plan["Plan"].get(
+                    "Shared Read Blocks", 0
+                )
+                best = min(best or (took, buffers), (took, buffers))
+            return best
+
+    with_index = explain()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP INDEX "{index}"')
+        without_index = explain()
+        transaction.set_rollback(True)
+    return {"with": with_index, "without": without_index}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", type=int, default=300_000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    url = setup_django()
+    tenants = prepare(args.big)
+    env = {
+        "DATABASE_URL": url,
+        "THROTTLE_API_KEY_RATE": "100000000/min",
+        "THROTTLE_TENANT_RATE": "100000000/min",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+    }
+    rows = []
+    with gunicorn(workers=2, env=env) as (port, _):
+        for slug, (tenant, key) in tenants.items():
+            base = f"/api/v1/tenants/{slug}/customers/"
+            last = cursor_after(last_page_position(tenant))
+            green_last = cursor_after(last_page_position(tenant, "green"))
+            for name, path in (
+                ("first page", base),
+                ("last page", f"{base}?cursor={last}"),
+                ("green, first", f"{base}?health_band=green"),
+                ("green, last", f"{base}?health_band=green&cursor={green_last}"),
+            ):
+                run_wrk(port, path, key, 1, args.connections)  # warm-up
+                result = run_wrk(port, path, key, args.seconds, args.connections)
+                assert result["errors"] == 0, (slug, name, result)
+                rows.append((slug, name, result))
+    print(
+        f"{args.big:,} + {args.big // 10:,} customers, gunicorn 2 workers, wrk "
+        f"{args.connections} connections, {args.seconds} s per URL"
+    )
+    for slug, name, r in rows:
+        print(
+            f"{slug:<12} {name:<13} {r['rate']:7,.0f} req/s  p50 {r['p50']:>8}  p99 {r['p99']:>8}"
+        )
+    small = tenants["lists-small"][0]
+    plans = explain_last_page(small, last_page_position(small))
+    print(
+        "small tenant's last page, rows only: with (tenant_id, id) "
+        f"{plans['with'][0]:.2f} ms, {plans['with'][1]:,} buffers; without "
+        f"{plans['without'][0]:.2f} ms, {plans['without'][1]:,} buffers"
+    )
+
+
+if __name__ == "__main__":
+    main()
