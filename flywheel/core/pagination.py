@@ -5,6 +5,8 @@ import re
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
+from flywheel.core.tenancy import ID_ORDER, TenantOwnedModel, id_order
+
 _WHOLE = re.compile(r"[0-9]{1,18}")
 
 
@@ -20,6 +22,23 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 200
     ordering = "-id"
+
+    # A tenant list by id pages by `id::float8` (the same rows in the same order): only the
+    # table's `(tenant_id, (id::float8))` index yields it, so no page walks other tenants' rows.
+    _BY_ID_ORDER = {"-id": f"-{ID_ORDER}", "id": ID_ORDER}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        model = queryset.model
+        self._by_id_order = issubclass(model, TenantOwnedModel) and model._meta.pk.name == "id"
+        if self._by_id_order:
+            queryset = queryset.annotate(**{ID_ORDER: id_order()})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if getattr(self, "_by_id_order", False) and len(ordering) == 1:
+            return tuple(self._BY_ID_ORDER.get(field, field) for field in ordering)
+        return ordering
 
     def decode_cursor(self, request):
         try:

@@ -117,12 +117,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
     )
-    # The planner's cost of a random page read: PostgreSQL's default (4) models spinning
-    # disks; on SSDs and cached data it steers a tenant's page away from its (tenant_id, id)
-    # index into a primary-key scan across every tenant's rows (docs/decisions.md).
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c random_page_cost={env.float('DB_RANDOM_PAGE_COST', default=1.1)}"
-    )
     # Each statement carries the tenant floor's settings in front of it (rowsecurity), which
     # a server-side cursor's DECLARE cannot take: `.iterator()` reads with client cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -1,8 +1,10 @@
 """A tenant's list pages read that tenant's rows only, whatever other tenants hold (PostgreSQL).
 
 Tenants' rows interleave in the shared tables; lists order by id and page with a cursor. Their
-pages must come from the `(tenant_id, id * -1)` index, not from a primary-key scan that walks
-every other tenant's rows beside the cursor (flywheel.core.pagination)."""
+pages must come from the tenant's own `(tenant_id, (id::float8))` index, not from a primary-key
+scan that walks every other tenant's rows beside the cursor (flywheel.core.pagination). Run as
+the application role: the cursor's condition must stay an index condition under row-level
+security."""
 
 import base64
 from urllib.parse import urlencode
@@ -60,7 +62,8 @@ def _reads_of(node: dict, table: str) -> list[tuple[str, int, int]]:
 
 @pytest.mark.parametrize("which", ["big", "small"])
 def test_every_page_of_a_tenant_list_reads_only_that_tenants_rows(which):
-    tenants = {"big": TenantFactory(), "small": TenantFactory()}
+    tenants = {"older": TenantFactory(), "big": TenantFactory(), "small": TenantFactory()}
+    _load(tenants["older"], 0, 10_000)  # an older tenant's rows below everyone's ids
     for chunk in range(10):  # the big tenant's 20,000 rows around the small one's 2,000
         _load(tenants["big"], chunk * 2000, 2000)
         _load(tenants["small"], chunk * 200, 200)
