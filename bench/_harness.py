@@ -102,3 +102,33 @@ def percentile(values: list[float], share: float) -> float:
         return 0.0
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
+
+
+def wrk_ms(text: str | None) -> float | None:
+    """A wrk latency (`1.23ms`, `950.00us`, `1.02s`) in milliseconds."""
+    if not text:
+        return None
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float(text)
+
+
+def add_json_option(parser) -> None:
+    parser.add_argument(
+        "--json", help="Also write the measures to this file (for `python -m bench`)."
+    )
+
+
+def write_results(path: str | None, scenario: str, args, measures: list[dict]) -> None:
+    """The scenario's measures as JSON: each `{name, value, unit}` and, where the scenario
+    has one, `baseline` (the raw equivalent in the same run) and `better` (`higher`/`lower`)."""
+    if not path:
+        return
+    import json
+
+    Path(path).write_text(
+        json.dumps(
+            {"scenario": scenario, "args": vars(args), "measures": measures}, indent=1, default=str
+        )
+    )

@@ -4,9 +4,9 @@ Usage: .venv/bin/python bench/ingest.py [--batches 1000] [--workers 2] [--concur
 
 Starts gunicorn on 127.0.0.1 against PostgreSQL (BENCH_DATABASE_URL, default a local
 `flywheel_bench` database), posts `--batches` batches of 1,000 new events for existing
-customers, then inserts the same number of rows with one multi-row
-`INSERT ... ON CONFLICT DO NOTHING` per 1,000 through psycopg (only the database calls
-timed). Prints events/s of both, the
+customers from `--concurrency` clients, then inserts the same number of rows with one
+multi-row `INSERT ... ON CONFLICT DO NOTHING` per 1,000 through psycopg from as many writers
+(the rows built before the clock starts). Prints events/s of both, the
 ratio, and the gunicorn workers' memory over the run (it must stay flat).
 """
 
@@ -20,7 +20,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from _harness import gunicorn, rss_mib, setup_django
+from _harness import add_json_option, gunicorn, rss_mib, setup_django, write_results
 
 BATCH = 1000
 KINDS = ("login", "feature_used", "payment", "subscription", "nps")
@@ -129,11 +129,12 @@ def run_api(
     }
 
 
-def run_raw(url: str, tenant_id: int, batches: int, customers: int) -> dict:
+def run_raw(url: str, tenant_id: int, batches: int, customers: int, writers: int = 1) -> dict:
     """The baseline: the same rows through psycopg, one multi-row INSERT per 1,000.
 
-    Its own connection with server-side parameter binding; only `execute` and `commit` are
-    timed (building the rows is not), so the baseline is as fast as this database can be.
+    `writers` threads, each with its own connection (server-side parameter binding), take the
+    batches in turn, as the API's clients do; the rows are built before the clock starts, so
+    the baseline is as fast as this database can be at that concurrency.
     """
     import psycopg
 
@@ -153,28 +154,49 @@ def run_raw(url: str, tenant_id: int, batches: int, customers: int) -> dict:
         + ", ".join([placeholder] * BATCH)
         + " ON CONFLICT (tenant_id, sender_id) DO NOTHING"
     )
-    created, seconds = 0, 0.0
-    with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
-        cursor = conn.cursor()
-        for batch in range(batches):
-            params: list = []
-            for i in range(BATCH):
-                event = make_event(run, batch * BATCH + i, customers, now)
-                params += [
-                    tenant_id,
-                    ids[event["customer_external_id"]],
-                    event["kind"],
-                    datetime.fromisoformat(event["occurred_at"]),
-                    event.get("value"),
-                    json.dumps(event.get("properties", {})),
-                    event["id"],
-                    now,
-                ]
-            start = time.perf_counter()
-            cursor.execute(sql, params)
-            created += cursor.rowcount
-            conn.commit()
-            seconds += time.perf_counter() - start
+
+    def rows(batch: int) -> list:
+        params: list = []
+        for i in range(BATCH):
+            event = make_event(run, batch * BATCH + i, customers, now)
+            params += [
+                tenant_id,
+                ids[event["customer_external_id"]],
+                event["kind"],
+                datetime.fromisoformat(event["occurred_at"]),
+                event.get("value"),
+                json.dumps(event.get("properties", {})),
+                event["id"],
+                now,
+            ]
+        return params
+
+    prepared = [rows(batch) for batch in range(batches)]
+    counter = iter(range(batches))
+    lock = threading.Lock()
+    created = 0
+
+    def writer() -> None:
+        nonlocal created
+        with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+            cursor = conn.cursor()
+            while True:
+                with lock:
+                    batch = next(counter, None)
+                if batch is None:
+                    return
+                cursor.execute(sql, prepared[batch])
+                conn.commit()
+                with lock:
+                    created += cursor.rowcount
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
     return {"events": created, "seconds": seconds, "rate": created / seconds}
 
 
@@ -184,6 +206,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--customers", type=int, default=10_000)
+    add_json_option(parser)
     args = parser.parse_args()
 
     url = setup_django()
@@ -196,7 +219,7 @@ def main() -> None:
     }
     with gunicorn(workers=args.workers, env=env) as (port, pids):
         api = run_api(port, key, args.batches, args.concurrency, args.customers, pids)
-    raw = run_raw(url, tenant.pk, args.batches, args.customers)
+    raw = run_raw(url, tenant.pk, args.batches, args.customers, writers=args.concurrency)
     from customers.models import Event
 
     stored = Event.all_tenants.filter(tenant=tenant).count()  # all_tenants: bench report
@@ -209,14 +232,31 @@ def main() -> None:
         f"{api['rate']:>9,.0f} events/s"
     )
     print(
-        f"raw  psycopg     : {raw['events']:>9,} events in {raw['seconds']:7.1f} s = "
-        f"{raw['rate']:>9,.0f} events/s"
+        f"raw  psycopg x{args.concurrency}  : {raw['events']:>9,} events in "
+        f"{raw['seconds']:7.1f} s = {raw['rate']:>9,.0f} events/s"
     )
     print(f"ratio API/raw    : {api['rate'] / raw['rate']:.1%}")
     print("worker RSS (MiB) by batch: " + ", ".join(f"{b}:{m:.0f}" for b, m in api["memory"]))
     print(f"events in table  : {stored:,}")
     if api["errors"]:
         print("errors:", api["errors"])
+    memory = [m for _, m in api["memory"]]
+    write_results(
+        args.json,
+        "ingest",
+        args,
+        [
+            {
+                "name": "events/bulk/, batches of 1,000",
+                "value": api["rate"],
+                "baseline": raw["rate"],
+                "unit": "events/s",
+                "better": "higher",
+            },
+            {"name": "worker memory growth", "value": memory[-1] - memory[0], "unit": "MiB"},
+            {"name": "errors", "value": len(api["errors"]), "unit": "requests"},
+        ],
+    )
 
 
 if __name__ == "__main__":

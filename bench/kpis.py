@@ -17,7 +17,7 @@ import argparse
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from _harness import setup_django
+from _harness import add_json_option, setup_django, write_results
 
 
 def main() -> None:
@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--month", default="2026-10-01", type=date.fromisoformat)
     parser.add_argument("--seed-customers", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=2)
+    add_json_option(parser)
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -103,6 +104,21 @@ def main() -> None:
         + ", ".join(f"{m.start:%Y-%m} {t:.2f}" for m, t in zip(months, times, strict=True))
     )
     print(f"big / small, same month: {rounds[-1][1] / times[-1]:.1f}x")
+    write_results(
+        args.json,
+        "kpis",
+        args,
+        [
+            {
+                "name": f"monthly snapshot of {args.tenant}",
+                "value": rounds[-1][1],
+                "baseline": rounds[-1][0],
+                "unit": "s",
+                "better": "lower",
+            },
+            {"name": f"twelve monthly snapshots of {args.small}", "value": sum(times), "unit": "s"},
+        ],
+    )
 
 
 if __name__ == "__main__":

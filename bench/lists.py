@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _harness import gunicorn, setup_django
+from _harness import add_json_option, gunicorn, setup_django, write_results, wrk_ms
 
 BANDS = ["green"] * 12 + ["yellow"] * 5 + ["red"] * 3
 LUA = """
@@ -183,6 +183,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=300_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
+    add_json_option(parser)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -220,14 +221,30 @@ def main() -> None:
         print(
             f"{slug:<12} {name:<13} {r['rate']:7,.0f} req/s  p50 {r['p50']:>8}  p99 {r['p99']:>8}"
         )
+    measures = []
+    for slug, name, r in rows:
+        measures += [
+            {"name": f"{slug} {name}", "value": r["rate"], "unit": "req/s", "better": "higher"},
+            {"name": f"{slug} {name} p99", "value": wrk_ms(r["p99"]), "unit": "ms"},
+        ]
     for slug in ("lists-big", "lists-small"):
         tenant = tenants[slug][0]
         plans = explain_last_page(tenant, last_page_position(tenant))
+        measures.append(
+            {
+                "name": f"{slug} last page rows (SQL), baseline ordered by id",
+                "value": plans["with"][0],
+                "baseline": plans["without"][0],
+                "unit": "ms",
+                "better": "lower",
+            }
+        )
         print(
             f"{slug}'s last page, rows only: by id::float8 (the list) "
             f"{plans['with'][0]:.2f} ms, {plans['with'][1]:,} buffers; by id "
             f"{plans['without'][0]:.2f} ms, {plans['without'][1]:,} buffers"
         )
+    write_results(args.json, "lists", args, measures)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _harness import gunicorn, setup_django
+from _harness import add_json_option, gunicorn, setup_django, write_results, wrk_ms
 
 LUA = """
 local codes = {}
@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    add_json_option(parser)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -158,6 +159,29 @@ def main() -> None:
             f"p99 {result['p99']:>8}  non-3xx {result['errors']}"
         )
     print(f"ratio /r/ to raw: {ours['rate'] / raw['rate']:.1%}")
+    write_results(
+        args.json,
+        "redirect",
+        args,
+        [
+            {
+                "name": f"/r/<code>, {args.connections} connections",
+                "value": ours["rate"],
+                "baseline": raw["rate"],
+                "unit": "req/s",
+                "better": "higher",
+            },
+            {"name": "/r/<code> p50", "value": wrk_ms(ours["p50"]), "unit": "ms"},
+            {
+                "name": "/r/<code> p99",
+                "value": wrk_ms(ours["p99"]),
+                "baseline": wrk_ms(raw["p99"]),
+                "unit": "ms",
+                "better": "lower",
+            },
+            {"name": "non-3xx answers", "value": ours["errors"] + raw["errors"], "unit": ""},
+        ],
+    )
 
 
 if __name__ == "__main__":
