@@ -21,6 +21,8 @@ not SQL injection: the settings are plain GUCs any session may set.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Sequence
 
 from django.apps import apps
@@ -154,6 +156,13 @@ def after_migrate(sender, using: str = "default", **kwargs) -> None:
 # --- telling the database the scope ------------------------------------------------------
 
 _SAVEPOINT_ROLLBACK = "ROLLBACK TO SAVEPOINT"
+# Statements the policies apply to (and DO/CALL, which may run such statements). Others pass
+# unprefixed: DDL and maintenance are not subject to row-level security, and some (VACUUM,
+# CREATE INDEX CONCURRENTLY) cannot run in the transaction block a prefix would make.
+_READS_OR_WRITES_ROWS = re.compile(
+    r"\s*\(*\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|TABLE|VALUES|COPY|EXPLAIN|DO|CALL)\b",
+    re.IGNORECASE,
+)
 _IDLE = 0  # psycopg's TransactionStatus.IDLE: no transaction open
 UNSCOPED = (None, False)
 
@@ -192,7 +201,7 @@ class ScopeFloor:
             result = execute(sql, params, many, context)
             self.told = None  # what was set after the savepoint is undone
             return result
-        if self.told == wanted:
+        if self.told == wanted or not _READS_OR_WRITES_ROWS.match(sql):
             return execute(sql, params, many, context)
         if many:
             return self._separately(connection, wanted, execute, sql, params, many, context)
@@ -237,3 +246,13 @@ def run_prepared(connection, statements: Sequence[tuple[str, list]]) -> list[tup
         if isinstance(wrapper, ScopeFloor):
             wrapper.told = None  # an open transaction was told something else
     return [cursor.fetchone() if cursor.description else None for cursor in cursors]
+
+
+@contextlib.contextmanager
+def copy(cursor, statement: str):
+    """psycopg's COPY on a Django cursor, under the scope: COPY does not pass the execute
+    wrappers, so a transaction is opened (or joined) and told the scope first."""
+    with transaction.atomic(using=cursor.db.alias):
+        cursor.execute("SELECT 1")  # the wrapper tells this transaction the scope
+        with cursor.cursor.copy(statement) as stream:
+            yield stream

@@ -183,7 +183,9 @@ def test_copy_paths_pass_the_floor(two_tenants):
     with (
         tenant_scope(tenant_a),
         connection.cursor() as cursor,
-        cursor.cursor.copy("COPY (SELECT tenant_id FROM customers_customer) TO STDOUT") as out,
+        rowsecurity.copy(
+            cursor, "COPY (SELECT tenant_id FROM customers_customer) TO STDOUT"
+        ) as out,
     ):
         copied = {int(row[0]) for row in out.rows()}
     assert copied == {tenant_a.pk}
@@ -240,3 +242,8 @@ def test_nothing_carries_over_to_the_next_statement_on_a_pooled_connection():
     with unscoped():
         assert _raw(setting) == [("",)]
         assert _raw("SELECT count(*) FROM customers_customer") == [(0,)]
+    with tenant_scope(tenant):  # maintenance runs as it is: no prefix makes it a transaction
+        _raw("VACUUM customers_customer")
+        with app_role.as_owner():
+            _raw("CREATE INDEX CONCURRENTLY fw_probe ON core_staffaction (id)")
+            _raw("DROP INDEX CONCURRENTLY fw_probe")
