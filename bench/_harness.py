@@ -104,6 +104,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def wrk(url: str, lua: str, seconds: int, connections: int) -> dict:
+    """wrk (2 threads) on `url` with the Lua script `lua`: requests/s, p50 and p99 as wrk
+    prints them, and the count of answers that were not 2xx or 3xx."""
+    import re
+    import tempfile
+
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(lua)
+    out = subprocess.run(
+        [
+            *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
+            *("-s", str(script), url),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(non_2xx[1]) if non_2xx else 0,
+    }
+
+
 def wrk_ms(text: str | None) -> float | None:
     """A wrk latency (`1.23ms`, `950.00us`, `1.02s`) in milliseconds."""
     if not text:

@@ -17,16 +17,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
-from _harness import add_json_option, gunicorn, setup_django, write_results, wrk_ms
+from _harness import add_json_option, gunicorn, setup_django, write_results, wrk, wrk_ms
 
 BANDS = ["green"] * 12 + ["yellow"] * 5 + ["red"] * 3
 LUA = """
@@ -123,25 +119,7 @@ def last_page_position(tenant, band: str | None = None) -> int:
 
 
 def run_wrk(port: int, path: str, key: str, seconds: int, connections: int) -> dict:
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(LUA % {"key": key})
-    out = subprocess.run(
-        [
-            *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
-            *("-s", str(script), f"http://127.0.0.1:{port}{path}"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50": latency.get("50"),
-        "p99": latency.get("99"),
-        "errors": int(non_2xx[1]) if non_2xx else 0,
-    }
+    return wrk(f"http://127.0.0.1:{port}{path}", LUA % {"key": key}, seconds, connections)
 
 
 def explain_last_page(tenant, position: int) -> dict:

@@ -12,14 +12,12 @@ Needs wrk (Debian package `wrk`).
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import add_json_option, gunicorn, setup_django, write_results, wrk_ms
+from _harness import add_json_option, gunicorn, setup_django, write_results, wrk, wrk_ms
 
 LUA = """
 local codes = {}
@@ -91,35 +89,9 @@ def prepare(links: int) -> list[str]:
 
 
 def run_wrk(port: int, prefix: str, codes_file: str, seconds: int, connections: int) -> dict:
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(LUA % {"codes": codes_file, "seed": 7, "prefix": prefix})
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rate": rate,
-        "p50": latency.get("50"),
-        "p99": latency.get("99"),
-        "errors": int(non_2xx[1]) if non_2xx else 0,
-    }
+    """wrk on `prefix<code>` with random codes of `codes_file`."""
+    lua = LUA % {"codes": codes_file, "seed": 7, "prefix": prefix}
+    return wrk(f"http://127.0.0.1:{port}", lua, seconds, connections)
 
 
 def main() -> None:
