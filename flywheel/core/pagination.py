@@ -27,16 +27,18 @@ class CursorPagination(pagination.CursorPagination):
     # table's `(tenant_id, (id::float8))` index yields it, so no page walks other tenants' rows.
     _BY_ID_ORDER = {"-id": f"-{ID_ORDER}", "id": ID_ORDER}
 
+    @staticmethod
+    def _pages_by_id_order(model) -> bool:
+        return issubclass(model, TenantOwnedModel) and model._meta.pk.name == "id"
+
     def paginate_queryset(self, queryset, request, view=None):
-        model = queryset.model
-        self._by_id_order = issubclass(model, TenantOwnedModel) and model._meta.pk.name == "id"
-        if self._by_id_order:
+        if self._pages_by_id_order(queryset.model):
             queryset = queryset.annotate(**{ID_ORDER: id_order()})
         return super().paginate_queryset(queryset, request, view)
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view)
-        if getattr(self, "_by_id_order", False) and len(ordering) == 1:
+        if self._pages_by_id_order(queryset.model) and len(ordering) == 1:
             return tuple(self._BY_ID_ORDER.get(field, field) for field in ordering)
         return ordering
 

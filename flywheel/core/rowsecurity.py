@@ -167,18 +167,24 @@ _IDLE = 0  # psycopg's TransactionStatus.IDLE: no transaction open
 UNSCOPED = (None, False)
 
 
-def scope_sql(tenant_id: int | None, cross: bool) -> str:
-    """The statement that sets both settings for the current transaction."""
-    tenant = str(int(tenant_id)) if tenant_id is not None else ""
-    return (
-        f"SELECT set_config('{TENANT_SETTING}', '{tenant}', true), "
-        f"set_config('{CROSS_SETTING}', '{'on' if cross else ''}', true)"
-    )
-
-
 _SCOPE_PREPARED = (
     f"SELECT set_config('{TENANT_SETTING}', %s, true), set_config('{CROSS_SETTING}', %s, true)"
 )
+
+
+def _setting_values(tenant_id: int | None, cross: bool) -> tuple[str, str]:
+    """The two settings' text: the tenant's id (or empty) and `on` (or empty)."""
+    return ("" if tenant_id is None else str(int(tenant_id))), ("on" if cross else "")
+
+
+def scope_sql(tenant_id: int | None, cross: bool) -> str:
+    """The statement that sets both settings for the current transaction, values inline (it
+    prefixes statements whose own parameters follow; both values are digits or fixed words)."""
+    tenant, mark = _setting_values(tenant_id, cross)
+    return (
+        f"SELECT set_config('{TENANT_SETTING}', '{tenant}', true), "
+        f"set_config('{CROSS_SETTING}', '{mark}', true)"
+    )
 
 
 class ScopeFloor:
@@ -232,14 +238,9 @@ def run_prepared(connection, statements: Sequence[tuple[str, list]]) -> list[tup
     (or join the open one). Returns each statement's first row."""
     connection.ensure_connection()
     raw = connection.connection
-    tenant_id, cross = database_scope()
     cursors = []
     with raw.pipeline():
-        raw.execute(
-            _SCOPE_PREPARED,
-            ["" if tenant_id is None else str(tenant_id), "on" if cross else ""],
-            prepare=True,
-        )
+        raw.execute(_SCOPE_PREPARED, list(_setting_values(*database_scope())), prepare=True)
         for sql, params in statements:
             cursors.append(raw.execute(sql, params, prepare=True))
     for wrapper in connection.execute_wrappers:
@@ -250,8 +251,11 @@ def run_prepared(connection, statements: Sequence[tuple[str, list]]) -> list[tup
 
 @contextlib.contextmanager
 def copy(cursor, statement: str):
-    """psycopg's COPY on a Django cursor, under the scope: COPY does not pass the execute
-    wrappers, so a transaction is opened (or joined) and told the scope first."""
+    """psycopg's COPY on a Django cursor, under the scope, for a COPY that reads or writes a
+    tenant table the policies apply to: COPY does not pass the execute wrappers, so a
+    transaction is opened (or joined) and told the scope first. (The bulk helpers of
+    `flywheel.core.sql` COPY only into temporary staging tables, or into a table the policies
+    do not apply to: they need no scope.)"""
     with transaction.atomic(using=cursor.db.alias):
         cursor.execute("SELECT 1")  # the wrapper tells this transaction the scope
         with cursor.cursor.copy(statement) as stream:

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from django.db import connection, models, transaction
 
-from flywheel.core import rowsecurity
 from flywheel.core.tenancy import require_current_tenant
 
 # SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535.
@@ -138,7 +137,7 @@ def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition)
         where += f" AND ({condition})"
     dump = _json_once()
     with _staging(staging, f"(id bigint PRIMARY KEY, {columns})") as cursor:
-        with rowsecurity.copy(cursor, f"COPY {staging} FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {staging} FROM STDIN") as copy:
             for pk, *values in rows:
                 copy.write_row(
                     [pk, *(dump(v) if i in json_positions else v for i, v in enumerate(values))]
@@ -153,7 +152,9 @@ def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition)
 def _staging(name: str, definition: str, query: str = ""):
     """A cursor and a temporary table `name` for one bulk statement's rows (PostgreSQL). The
     table lives in a transaction (or savepoint) of its own: a failing statement takes it
-    away with its rollback, and the caller sees that statement's error."""
+    away with its rollback, and the caller sees that statement's error. COPY into it needs no
+    tenant scope (temporary tables have no policy); the statement that moves its rows into a
+    tenant table passes the execute wrappers, and so the tenant floor."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {name} {definition} ON COMMIT DROP {query}")
         yield cursor
@@ -196,7 +197,7 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
     with connection.cursor() as cursor:
         cursor.execute("SELECT row_security_active(%s)", [model._meta.db_table])
         if not cursor.fetchone()[0]:
-            with rowsecurity.copy(cursor, f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([get(row) for get in getters])
             return
@@ -205,7 +206,7 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
     staging = connection.ops.quote_name(f"_fw_load_{uuid.uuid4().hex[:12]}")
     query = f"AS SELECT {columns} FROM {table} WITH NO DATA"
     with _staging(staging, "", query) as cursor:
-        with rowsecurity.copy(cursor, f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([get(row) for get in getters])
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
@@ -278,7 +279,7 @@ def bulk_upsert(
     dump = _json_once()
     readers = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
     with _staging(staging, "", f"AS SELECT {columns} FROM {table} WITH NO DATA") as cursor:
-        with rowsecurity.copy(cursor, f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
                     [dump(row[name]) if is_json else row[name] for name, is_json in readers]

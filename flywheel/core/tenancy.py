@@ -60,41 +60,36 @@ def reset_current_tenant(token) -> None:
 
 
 @contextlib.contextmanager
+def _scope(tenant: Tenant | None, cross: bool) -> Iterator[None]:
+    """Both parts of the scope for the block, restored after it."""
+    tenant_token = _current_tenant.set(tenant)
+    cross_token = _cross_tenant.set(cross)
+    try:
+        yield
+    finally:
+        _cross_tenant.reset(cross_token)
+        _current_tenant.reset(tenant_token)
+
+
+@contextlib.contextmanager
 def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
     """Run the block with `tenant` in scope (views, tasks, commands, tests); inside a
     `cross_tenant()` block it narrows the database's view to this tenant again."""
-    token = _current_tenant.set(tenant)
-    cross = _cross_tenant.set(False)
-    try:
+    with _scope(tenant, False):
         yield tenant
-    finally:
-        _cross_tenant.reset(cross)
-        _current_tenant.reset(token)
 
 
-@contextlib.contextmanager
-def cross_tenant() -> Iterator[None]:
+def cross_tenant() -> contextlib.AbstractContextManager[None]:
     """The explicit path for work over every tenant's rows: the database lets the block's
     statements see all tenants (dispatchers, sweepers, look-ups by globally unique secrets,
     the support admin, migrations). `all_tenants` querysets run in it by themselves."""
-    token = _cross_tenant.set(True)
-    try:
-        yield
-    finally:
-        _cross_tenant.reset(token)
+    return _scope(_current_tenant.get(), True)
 
 
-@contextlib.contextmanager
-def unscoped() -> Iterator[None]:
+def unscoped() -> contextlib.AbstractContextManager[None]:
     """A fresh start: no tenant and no cross-tenant mark (each request and task begins so,
     whatever the caller's context held)."""
-    token = _current_tenant.set(None)
-    cross = _cross_tenant.set(False)
-    try:
-        yield
-    finally:
-        _cross_tenant.reset(cross)
-        _current_tenant.reset(token)
+    return _scope(None, False)
 
 
 def database_scope() -> tuple[int | None, bool]:
@@ -258,8 +253,8 @@ class TenantOwnedModel(models.Model):
         return {"tenant_id": self.tenant_id}
 
 
-def _use_unscoped_base_manager(sender, **kwargs) -> None:
-    """Every concrete tenant-owned model gets `rows` as its base manager.
+def _prepare_tenant_model(sender, **kwargs) -> None:
+    """Every concrete tenant-owned model gets `rows` as its base manager, and its index.
 
     Django uses the base manager by primary key only (saving, related-object access,
     deletion), where a tenant filter adds nothing but would raise outside a scope. Without
@@ -309,4 +304,4 @@ def _index_tenant_rows_by_id(model) -> None:
     meta.original_attrs.setdefault("indexes", meta.indexes)
 
 
-class_prepared.connect(_use_unscoped_base_manager)
+class_prepared.connect(_prepare_tenant_model)
