@@ -17,12 +17,18 @@ ROLE = "flywheel_test_app"
 _active = False
 
 
+def create_role_sql(role: str, *, login: bool) -> str:
+    """A role the tenant floor holds (no superuser, no BYPASSRLS), unless it exists (roles
+    are the cluster's: runs side by side may both create it)."""
+    return (
+        f"DO $$ BEGIN CREATE ROLE {role} {'LOGIN' if login else 'NOLOGIN'} NOSUPERUSER "
+        "NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+
+
 def create(connection) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DO $$ BEGIN CREATE ROLE {ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        )
+        cursor.execute(create_role_sql(ROLE, login=False))
     rowsecurity.grant(connection, ROLE)
     with connection.cursor() as cursor:
         cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {ROLE}")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import psycopg
 
+from tests.app_role import create_role_sql
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ADMIN_DSN = os.environ.get("E2E_ADMIN_DSN", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -122,10 +124,7 @@ class Stack:
             )
             conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
             conn.execute(f"CREATE DATABASE {DATABASE}")
-            conn.execute(
-                f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; "
-                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            )
+            conn.execute(create_role_sql(APP_ROLE, login=True))
         import redis
 
         for db in (5, 6):
