@@ -2,12 +2,17 @@
 
 import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
 from flywheel.core.tenancy import ID_ORDER, TenantOwnedModel, id_order
 
 _WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def _invalid_cursor() -> ValidationError:
+    return ValidationError({"cursor": ["Invalid cursor."]}, code="invalid_cursor")
 
 
 def is_whole_number(raw: str) -> bool:
@@ -34,7 +39,14 @@ class CursorPagination(pagination.CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         if self._pages_by_id_order(queryset.model):
             queryset = queryset.annotate(**{ID_ORDER: id_order()})
-        return super().paginate_queryset(queryset, request, view)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, DjangoValidationError) as exc:
+            # A well-formed cursor whose position is not a value of the ordering field (a
+            # crafted `p=abc`): the field refuses it while the page's filter is built.
+            if getattr(self, "cursor", None) is None or self.cursor.position is None:
+                raise
+            raise _invalid_cursor() from exc
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view)
@@ -46,7 +58,7 @@ class CursorPagination(pagination.CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound as exc:
-            raise ValidationError({"cursor": ["Invalid cursor."]}, code="invalid_cursor") from exc
+            raise _invalid_cursor() from exc
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

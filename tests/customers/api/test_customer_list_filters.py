@@ -158,3 +158,24 @@ def test_choice_filters_select_no_distinct_rows(owner_client, tenant, people, pa
     listing = [q["sql"] for q in queries if 'FROM "customers_customer"' in q["sql"]]
     assert listing
     assert not any("DISTINCT" in sql for sql in listing), listing
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"p": "abc"},
+        {"p": ""},
+        {"p": "not-a-time", "ordering": "-created_at"},
+        {"p": "12", "r": "x"},
+    ],
+)
+def test_a_crafted_cursor_is_400_and_lists_nothing(tenant, owner_client, people, params):
+    import base64
+    from urllib.parse import urlencode
+
+    position = {key: value for key, value in params.items() if key != "ordering"}
+    cursor = base64.b64encode(urlencode(position).encode()).decode()
+    query = {"cursor": cursor, **({"ordering": params["ordering"]} if "ordering" in params else {})}
+    response = owner_client.get(f"/api/v1/tenants/{tenant.slug}/customers/", query)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
