@@ -58,7 +58,7 @@ def _create_leads(tenant, external_ids: set[str], actor: Actor) -> dict[str, int
     StageChange.objects.bulk_create([initial_stage_change(lead, actor) for lead in created])
     domain_events.record_many(tenant, "customer.created", [created_payload(c) for c in created])
     return dict(
-        Customer.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
+        Customer.objects.filter(external_id__any_of=external_ids).values_list("external_id", "pk")
     )
 
 
@@ -69,12 +69,12 @@ def _resolve_customers(
     externals = {e.customer_external_id for _, e in events if e.customer_external_id}
     pks = {e.customer_id for _, e in events if e.customer_id is not None}
     by_external = dict(
-        Customer.objects.filter(external_id__in=externals).values_list("external_id", "pk")
+        Customer.objects.filter(external_id__any_of=externals).values_list("external_id", "pk")
     )
     missing = externals - set(by_external)
     if missing and create_missing:
         by_external.update(_create_leads(tenant, missing, actor))
-    known_pks = set(Customer.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    known_pks = set(Customer.objects.filter(pk__any_of=pks).values_list("pk", flat=True))
     for _, event in events:
         if event.customer_external_id:
             event.customer_id = by_external.get(event.customer_external_id)
@@ -92,36 +92,49 @@ def _latest_per_customer(events: list[CleanEvent]) -> dict[int, CleanEvent]:
     return latest
 
 
-def _refresh_customers(tenant, stored: list[CleanEvent]) -> None:
-    """Keep `last_seen_at`, `mrr` and the last NPS current: one UPDATE ... FROM VALUES each.
+def _refresh_customers(stored: list[CleanEvent]) -> None:
+    """Keep `last_seen_at`, `mrr` and the last NPS current: one UPDATE ... FROM for all three.
 
     Only newer facts win (events may arrive out of order), compared with `last_seen_at`,
-    `mrr_at` and `nps_at`.
+    `mrr_at` and `nps_at`; a customer's row is written only when one of them changes.
     """
     seen = _latest_per_customer(stored)
-    update_from_values(
-        Customer,
-        fields=["last_seen_at"],
-        rows=[(pk, e.occurred_at) for pk, e in seen.items()],
-        assignments="last_seen_at = v.new_last_seen_at",
-        condition="last_seen_at IS NULL OR last_seen_at < v.new_last_seen_at",
-    )
     subscriptions = _latest_per_customer([e for e in stored if e.kind == EventKind.SUBSCRIPTION])
-    update_from_values(
-        Customer,
-        fields=["mrr", "mrr_at"],
-        rows=[(pk, e.value, e.occurred_at) for pk, e in subscriptions.items()],
-        assignments="mrr = v.new_mrr, mrr_at = v.new_mrr_at",
-        condition="mrr_at IS NULL OR mrr_at <= v.new_mrr_at",
-    )
     answers = _latest_per_customer([e for e in stored if e.kind == EventKind.NPS])
+    rows = []
+    for pk, last in seen.items():
+        subscription, answer = subscriptions.get(pk), answers.get(pk)
+        rows.append(
+            (
+                pk,
+                last.occurred_at,
+                subscription.value if subscription else None,
+                subscription.occurred_at if subscription else None,
+                int(answer.value) if answer else None,
+                answer.occurred_at if answer else None,
+            )
+        )
     update_from_values(
         Customer,
-        fields=["nps_score", "nps_at"],
-        rows=[(pk, int(e.value), e.occurred_at) for pk, e in answers.items()],
-        assignments="nps_score = v.new_nps_score, nps_at = v.new_nps_at",
-        condition="nps_at IS NULL OR nps_at <= v.new_nps_at",
+        fields=["last_seen_at", "mrr", "mrr_at", "nps_score", "nps_at"],
+        rows=rows,
+        assignments=_NEWER_FACTS,
+        condition=_ANY_NEWER,
     )
+
+
+# Per fact, when the batch's value (`v.new_*`) is newer than the stored one.
+_SEEN_NEWER = "last_seen_at IS NULL OR last_seen_at < v.new_last_seen_at"
+_MRR_NEWER = "v.new_mrr_at IS NOT NULL AND (mrr_at IS NULL OR mrr_at <= v.new_mrr_at)"
+_NPS_NEWER = "v.new_nps_at IS NOT NULL AND (nps_at IS NULL OR nps_at <= v.new_nps_at)"
+_NEWER_FACTS = (
+    f"last_seen_at = CASE WHEN {_SEEN_NEWER} THEN v.new_last_seen_at ELSE last_seen_at END, "
+    f"mrr = CASE WHEN {_MRR_NEWER} THEN v.new_mrr ELSE mrr END, "
+    f"mrr_at = CASE WHEN {_MRR_NEWER} THEN v.new_mrr_at ELSE mrr_at END, "
+    f"nps_score = CASE WHEN {_NPS_NEWER} THEN v.new_nps_score ELSE nps_score END, "
+    f"nps_at = CASE WHEN {_NPS_NEWER} THEN v.new_nps_at ELSE nps_at END"
+)
+_ANY_NEWER = f"({_SEEN_NEWER}) OR ({_MRR_NEWER}) OR ({_NPS_NEWER})"
 
 
 def events_ingest(
@@ -165,16 +178,16 @@ def events_ingest(
             else:
                 storable.append((index, event))
         rows = [
-            Event(
-                tenant=tenant,
-                customer_id=e.customer_id,
-                kind=e.kind,
-                occurred_at=e.occurred_at,
-                value=e.value,
-                properties=e.properties,
-                sender_id=e.sender_id,
-                received_at=now,
-            )
+            {
+                "tenant_id": tenant.pk,
+                "customer_id": e.customer_id,
+                "kind": e.kind,
+                "occurred_at": e.occurred_at,
+                "value": e.value,
+                "properties": e.properties,
+                "sender_id": e.sender_id,
+                "received_at": now,
+            }
             for _, e in storable
         ]
         returned = insert_ignoring_conflicts(
@@ -186,7 +199,7 @@ def events_ingest(
             status = "created" if event.sender_id in inserted else "duplicate"
             outcome[index] = (event.sender_id, status, None)
         if stored:
-            _refresh_customers(tenant, stored)
+            _refresh_customers(stored)
             domain_events.record(
                 tenant,
                 "events.ingested",

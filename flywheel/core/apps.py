@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
         # Registers the delivery task by name: the outbox enqueues it from the registry.
         from django.db.backends.signals import connection_created
 
-        from flywheel.core import tasks  # noqa: F401
+        from flywheel.core import lookups, tasks  # noqa: F401
         from flywheel.core.observability import celery_signals
         from flywheel.core.observability.metrics import instrument_connection
 

@@ -27,6 +27,37 @@ def _text_problem(text: str) -> str | None:
 
 def json_problem(data: Any) -> tuple[str, str, str] | None:
     """The first (field path, code, message) that makes `data` unstorable, else None."""
+    if _storable(data):
+        return None
+    return _first_problem(data)
+
+
+def _storable(data: Any) -> bool:
+    """The common case, quickly: level by level, every text (keys too) checked at once at the
+    end, no paths built."""
+    texts: list[str] = []
+    level: list[Any] = [data]
+    for depth in range(MAX_DEPTH + 1):
+        children: list[Any] = []
+        for value in level:
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (dict, list)):
+                if depth == MAX_DEPTH:
+                    return False
+                if isinstance(value, dict):
+                    texts.extend(key for key in value if isinstance(key, str))
+                    children.extend(value.values())
+                else:
+                    children.extend(value)
+        if not children:
+            break
+        level = children
+    return _text_problem("".join(texts)) is None
+
+
+def _first_problem(data: Any) -> tuple[str, str, str] | None:
+    """Where the problem is: a depth-first walk naming each value's path."""
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         value, path, depth = stack.pop()

@@ -8,58 +8,80 @@ import uuid
 from collections.abc import Sequence
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from flywheel.core.tenancy import require_current_tenant
 
 # SQLite allows 32,766 bound parameters per statement, PostgreSQL 65,535.
 MAX_PARAMS = 30_000
-# Above this many rows, PostgreSQL updates go through COPY into a temporary table: rendering
-# and planning one huge VALUES list costs more than the update itself.
-COPY_THRESHOLD = 2_000
+# Above this many rows, PostgreSQL inserts and updates go through COPY into a temporary table:
+# rendering (psycopg splits and quotes every parameter of a statement too long for its cache)
+# and planning one long VALUES list cost more than the statement itself. bench/sql_paths.py.
+COPY_THRESHOLD = 100
 
 
 def insert_ignoring_conflicts(
     model: type[models.Model],
-    objs: Sequence[models.Model],
+    rows: Sequence[models.Model | dict],
     *,
     conflict: str,
     returning: Sequence[str],
 ) -> list[tuple]:
-    """`INSERT ... ON CONFLICT <conflict> DO NOTHING RETURNING <returning>` for unsaved `objs`.
+    """`INSERT ... ON CONFLICT <conflict> DO NOTHING RETURNING <returning>` for new rows.
 
     Returns the rows this call inserted (conflicting ones are skipped, which is what makes
-    concurrent identical requests safe). Column values come from the model's fields exactly as
-    `save()` would prepare them, so defaults and JSON/date adaptation match the ORM.
-    Works on PostgreSQL and SQLite >= 3.35. `conflict` is SQL, e.g.
-    `(tenant_id, sender_id)` or `(tenant_id, external_id) WHERE external_id IS NOT NULL`, or
-    "" to skip a conflict with any unique constraint.
+    concurrent identical requests safe). Rows are unsaved model instances or dicts of attribute
+    names (a missing one takes the field's default, as `Model()` would). Works on PostgreSQL
+    and SQLite >= 3.35. `conflict` is SQL, e.g. `(tenant_id, sender_id)` or
+    `(tenant_id, external_id) WHERE external_id IS NOT NULL`, or "" to skip a conflict with
+    any unique constraint. On PostgreSQL more than COPY_THRESHOLD rows go through COPY into a
+    temporary table and one `INSERT ... SELECT`: a multi-row VALUES statement of thousands of
+    parameters costs more to render than to run.
     """
-    if not objs:
+    if not rows:
         return []
     quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(quote(f.column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returned = ", ".join(quote(name) for name in returning)
-    per_statement = max(1, MAX_PARAMS // len(fields))
+    table = quote(model._meta.db_table)
     on_conflict = f"ON CONFLICT {conflict} DO NOTHING" if conflict else "ON CONFLICT DO NOTHING"
+    tail = f"{on_conflict} RETURNING {', '.join(quote(name) for name in returning)}"
+    from_dict = isinstance(rows[0], dict)
+    if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
+        staging = quote(f"_fw_insert_{uuid.uuid4().hex[:12]}")
+        getters = [_getter(f, from_dict) for f in fields]
+        query = f"AS SELECT {columns} FROM {table} WITH NO DATA"
+        with _staging(staging, "", query) as cursor:
+            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([get(row) for get in getters])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} {tail}"
+            )
+            return cursor.fetchall()
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, MAX_PARAMS // len(fields))
     inserted: list[tuple] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params = [
-                f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-                for obj in chunk
-                for f in fields
-            ]
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [_prepared(f, row, from_dict) for row in chunk for f in fields]
             cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-                f"VALUES {', '.join([placeholder] * len(chunk))} "
-                f"{on_conflict} RETURNING {returned}",
+                f"INSERT INTO {table} ({columns}) "
+                f"VALUES {', '.join([placeholder] * len(chunk))} {tail}",
                 params,
             )
             inserted.extend(cursor.fetchall())
     return inserted
+
+
+def _prepared(f: models.Field, row: models.Model | dict, from_dict: bool):
+    """One column's value as `save()` would send it."""
+    if from_dict:
+        value = row[f.attname] if f.attname in row else _default(f)
+    else:
+        value = f.pre_save(row, add=True)
+    return f.get_db_prep_save(value, connection)
 
 
 def update_from_values(
@@ -95,7 +117,8 @@ def update_from_values(
     table = quote(model._meta.db_table)
     model_fields = [model._meta.get_field(name) for name in fields]
     aliases = ", ".join(
-        f"column{i + 2} AS {quote('new_' + f.column)}" for i, f in enumerate(model_fields)
+        f"{_typed(f'column{i + 2}', f)} AS {quote('new_' + f.column)}"
+        for i, f in enumerate(model_fields)
     )
     placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
     per_statement = max(1, MAX_PARAMS // (len(fields) + 1))
@@ -122,6 +145,14 @@ def update_from_values(
             )
             updated += cursor.rowcount
     return updated
+
+
+def _typed(expression: str, f: models.Field) -> str:
+    """`expression` cast to the field's column type on PostgreSQL, where a VALUES column of
+    NULLs alone would otherwise be text (SQLite's casts change values: left alone there)."""
+    if connection.vendor == "postgresql":
+        return f"CAST({expression} AS {f.db_type(connection)})"
+    return expression
 
 
 def _update_from_copy(model, *, tenant_id, fields, rows, assignments, condition) -> int:
@@ -227,11 +258,18 @@ def _json_once():
     return dump
 
 
+def _default(f: models.Field):
+    """A missing attribute's value, as a new instance's `save()` would store it."""
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        return timezone.now()
+    return f.get_default()
+
+
 def _getter(f: models.Field, from_dict: bool):
     """How one COPY column is read from a row; psycopg adapts the Python value itself."""
     name = f.attname
     if from_dict:
-        default = f.get_default()
+        default = _default(f)
         read = lambda row: row.get(name, default)  # noqa: E731
     elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
         read = lambda row: f.pre_save(row, add=True)  # noqa: E731

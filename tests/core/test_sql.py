@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from customers.models import Customer
+from flywheel.core import sql
 from flywheel.core.sql import insert_ignoring_conflicts, update_from_values
 from flywheel.core.tenancy import tenant_scope
 from tests.accounts.factories import TenantFactory
@@ -65,3 +66,50 @@ def test_update_from_values_sets_each_row_its_own_value_only_when_the_condition_
     assert a.last_seen_at == new  # older value did not win
     assert b.last_seen_at == new
     assert foreign.last_seen_at is None  # another tenant's row is never touched
+
+
+@pytest.fixture(params=["values", "copy"])
+def sql_path(request, monkeypatch):
+    """Both ways the helpers write (on PostgreSQL; SQLite always takes VALUES)."""
+    monkeypatch.setattr(sql, "COPY_THRESHOLD", 0 if request.param == "copy" else 10**6)
+    return request.param
+
+
+@pytest.mark.django_db
+def test_insert_from_dicts_fills_defaults_and_skips_conflicts_on_either_path(sql_path):
+    # given
+    tenant = TenantFactory()
+    CustomerFactory(tenant=tenant, external_id="taken")
+    rows = [
+        {"tenant_id": tenant.pk, "external_id": ext, "attributes": {"n": i}}
+        for i, ext in enumerate(("taken", "new-1", "new-2", "new-1"))
+    ]
+    # when
+    inserted = insert_ignoring_conflicts(
+        Customer, rows, conflict=CONFLICT, returning=("external_id",)
+    )
+    # then
+    assert sorted(ext for (ext,) in inserted) == ["new-1", "new-2"]
+    stored = Customer.all_tenants.get(tenant=tenant, external_id="new-2")
+    assert stored.attributes == {"n": 2} and stored.stage == "lead" and stored.tags == []
+
+
+@pytest.mark.django_db
+def test_update_from_values_takes_a_column_of_nulls_on_either_path(sql_path):
+    # given
+    tenant = TenantFactory()
+    seen = datetime(2026, 3, 1, tzinfo=UTC)
+    a, b = CustomerFactory(tenant=tenant, mrr=5), CustomerFactory(tenant=tenant, mrr=7)
+    # when: no row has an MRR (a VALUES column of NULLs only is text unless cast)
+    with tenant_scope(tenant):
+        updated = update_from_values(
+            Customer,
+            fields=["last_seen_at", "mrr"],
+            rows=[(a.pk, seen, None), (b.pk, seen, None)],
+            assignments="last_seen_at = v.new_last_seen_at, mrr = COALESCE(v.new_mrr, mrr)",
+        )
+    # then
+    assert updated == 2
+    for customer, mrr in ((a, 5), (b, 7)):
+        customer.refresh_from_db()
+        assert customer.last_seen_at == seen and customer.mrr == mrr

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer, Event, StageChange
+from flywheel.core import sql
 from flywheel.core.models import DomainEvent
 from tests.customers.factories import CustomerFactory, EventFactory
 
@@ -198,3 +199,49 @@ def test_event_list_filters_and_constant_queries(tenant, client):
             client.get(url, {"limit": limit})
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("threshold", [0, 10**6], ids=["copy", "values"])
+def test_a_full_batch_keeps_each_customers_latest_facts(tenant, client, monkeypatch, threshold):
+    """Out-of-order facts across a batch of 1,000 (both SQL paths on PostgreSQL): each
+    customer ends with its newest login, subscription and NPS answer, and a newer fact
+    already stored is not overwritten by an older one in the batch."""
+    # given
+    monkeypatch.setattr(sql, "COPY_THRESHOLD", threshold)
+    now = timezone.now().replace(microsecond=0)
+    customers = [CustomerFactory(tenant=tenant, external_id=f"c{i}") for i in range(7)]
+    kept = customers[0]
+    Customer.all_tenants.filter(pk=kept.pk).update(
+        last_seen_at=now, mrr=500, mrr_at=now, nps_score=1, nps_at=now
+    )
+    events, expected = [], {c.pk: {"seen": None, "mrr": None, "nps": None} for c in customers}
+    for i in range(1000):
+        customer = customers[i % 7]
+        kind = ("login", "subscription", "nps")[i % 3]
+        at = now - timedelta(hours=1 + (i * 7919) % 500)  # every customer's facts out of order
+        event = {
+            "id": f"f{i}",
+            "customer": customer.pk,
+            "kind": kind,
+            "occurred_at": at.isoformat(),
+        }
+        if kind != "login":
+            event["value"] = i % 11 if kind == "nps" else i
+        events.append(event)
+        facts = expected[customer.pk]
+        facts["seen"] = max(facts["seen"] or at, at)
+        fact = {"subscription": "mrr", "nps": "nps"}.get(kind)
+        if fact and (facts[fact] is None or at >= facts[fact][0]):
+            facts[fact] = (at, event["value"])
+    # when
+    body = _bulk(client, tenant, events).json()
+    # then
+    assert body["created"] == 1000
+    for customer in customers[1:]:
+        customer.refresh_from_db()
+        facts = expected[customer.pk]
+        assert customer.last_seen_at == facts["seen"]
+        assert (customer.mrr_at, customer.mrr) == facts["mrr"]
+        assert (customer.nps_at, customer.nps_score) == facts["nps"]
+    kept.refresh_from_db()
+    assert (kept.last_seen_at, kept.mrr, kept.nps_score) == (now, 500, 1)
