@@ -33,6 +33,12 @@ class KpiSnapshot(TenantOwnedModel):
     complete = models.BooleanField(default=False, help_text="The period had ended.")
     values = models.JSONField(default=dict)
     inputs = models.JSONField(default=dict, help_text="The counts and sums behind the values.")
+    channel_inputs = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The stage, payment and MRR sums per acquisition channel (they add up to "
+        "`inputs`); cohorts by channel are served from them. Null: computed before they were kept.",
+    )
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

