@@ -2,13 +2,14 @@
 as JSON and a Markdown table in bench/results/.
 
 Usage: .venv/bin/python -m bench all --scale small|large [--repeat 3]
-       .venv/bin/python -m bench ingest|redirect|lists|kpis|health --scale small [--repeat 3]
+       .venv/bin/python -m bench ingest|redirect|lists|kpis|health|tenants --scale small
 
 Each scenario is its own script (bench/<name>.py, runnable alone), run here as a subprocess
 with the scale's arguments and `--json`; its printed report goes to bench/results/ beside the
 tables. Medians over the repeats; the ratio is ours / baseline (a rate: higher is better; a
 time: lower is better). Large = the 1,000,000-customer tenant beside a 100,000 one, 100,000
-links (seeded once by the scenarios themselves into the bench database).
+links, 1,000 tenants of 100 customers (seeded once by the scenarios themselves into the bench
+database: give each scale its own BENCH_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SCENARIOS = ("ingest", "redirect", "lists", "kpis", "health")
+SCENARIOS = ("ingest", "redirect", "lists", "kpis", "health", "tenants")
 SCALES = {
     "small": {
         "ingest": ["--batches", "100", "--customers", "10000"],
@@ -34,6 +35,7 @@ SCALES = {
         "lists": ["--big", "100000", "--seconds", "5"],
         "kpis": ["--tenant", "small-big", "--small", "small-mid", "--seed-customers", "100000"],
         "health": ["--tenant", "small-big", "--seed-customers", "100000", "--reset"],
+        "tenants": ["--tenants", "200", "--sizes", "50,100,200"],
     },
     "large": {
         "ingest": ["--batches", "1000", "--customers", "100000"],
@@ -41,6 +43,7 @@ SCALES = {
         "lists": ["--big", "1000000", "--seconds", "10"],
         "kpis": ["--tenant", "big", "--small", "mid", "--seed-customers", "1000000"],
         "health": ["--tenant", "big", "--seed-customers", "1000000", "--reset"],
+        "tenants": ["--tenants", "1000", "--sizes", "250,500,1000"],
     },
 }
 

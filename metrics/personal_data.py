@@ -2,7 +2,7 @@
 
 from flywheel.core.personal_data import fields
 
-fields("metrics.KpiSnapshot", none=("granularity", "values", "inputs"))
+fields("metrics.KpiSnapshot", none=("granularity", "values", "inputs", "channel_inputs"))
 fields("metrics.AcquisitionSpend", none=("channel", "note"))
 fields("metrics.KpiThreshold", none=("kpi", "mode"))
 fields("metrics.KpiAlert", member=("acknowledged_by",), none=("kpi", "granularity", "mode"))

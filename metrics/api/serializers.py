@@ -161,7 +161,7 @@ class CohortsSerializer(Serializer):
     granularity = serializers.CharField()
     period_start = core_fields.DateField()
     period_end = core_fields.DateField()
-    as_of = serializers.DateTimeField(
+    as_of = core_fields.DateTimeField(
         help_text="The instant the figures run to: the snapshot's `as_of`, else the period's "
         "end or the time of the request."
     )
