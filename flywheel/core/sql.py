@@ -17,7 +17,7 @@ from flywheel.core.tenancy import require_current_tenant
 MAX_PARAMS = 30_000
 # Above this many rows, PostgreSQL inserts and updates go through COPY into a temporary table:
 # rendering (psycopg splits and quotes every parameter of a statement too long for its cache)
-# and planning one long VALUES list cost more than the statement itself. bench/sql_paths.py.
+# and planning one long VALUES list cost more than the statement itself (docs/decisions.md).
 COPY_THRESHOLD = 100
 
 
@@ -49,17 +49,7 @@ def insert_ignoring_conflicts(
     tail = f"{on_conflict} RETURNING {', '.join(quote(name) for name in returning)}"
     from_dict = isinstance(rows[0], dict)
     if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
-        staging = quote(f"_fw_insert_{uuid.uuid4().hex[:12]}")
-        values = _copy_values(fields, from_dict)
-        query = f"AS SELECT {columns} FROM {table} WITH NO DATA"
-        with _staging(staging, "", query) as cursor:
-            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(values(row))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} {tail}"
-            )
-            return cursor.fetchall()
+        return _insert_staged(table, columns, rows, _copy_values(fields, from_dict), tail)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMS // len(fields))
     inserted: list[tuple] = []
@@ -233,15 +223,22 @@ def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) ->
                 for row in rows:
                     copy.write_row(values(row))
             return
-        # Under the tenant floor PostgreSQL refuses COPY into the table: COPY into a staging
-        # table, then one INSERT that the floor's policy checks row by row.
-    staging = connection.ops.quote_name(f"_fw_load_{uuid.uuid4().hex[:12]}")
+    # Under the tenant floor PostgreSQL refuses COPY into the table: COPY into a staging
+    # table, then one INSERT that the floor's policy checks row by row.
+    _insert_staged(table, columns, rows, values)
+
+
+def _insert_staged(table: str, columns: str, rows, values, tail: str = "") -> list[tuple]:
+    """COPY `rows` (each as `values(row)`) into a temporary table of `table`'s `columns`, then
+    one `INSERT INTO table ... SELECT ... <tail>`; returns the rows a RETURNING tail gives."""
+    staging = connection.ops.quote_name(f"_fw_stage_{uuid.uuid4().hex[:12]}")
     query = f"AS SELECT {columns} FROM {table} WITH NO DATA"
     with _staging(staging, "", query) as cursor:
         with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(values(row))
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} {tail}")
+        return cursor.fetchall() if cursor.description else []
 
 
 def _json_once():
@@ -259,11 +256,14 @@ def _json_once():
     return dump
 
 
+def _stamped(f: models.Field) -> bool:
+    """A field `save()` sets to now (`auto_now`, `auto_now_add`)."""
+    return getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+
+
 def _default(f: models.Field):
     """A missing attribute's value, as a new instance's `save()` would store it."""
-    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-        return timezone.now()
-    return f.get_default()
+    return timezone.now() if _stamped(f) else f.get_default()
 
 
 def _copy_values(fields: Sequence[models.Field], from_dict: bool):
@@ -272,9 +272,7 @@ def _copy_values(fields: Sequence[models.Field], from_dict: bool):
     (one `itemgetter`/`attrgetter`): COPY of a thousand rows is otherwise mostly Python calls."""
     names = [f.attname for f in fields]
     json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
+    stamped = [f for f in fields if _stamped(f)]
     if from_dict:
         defaults = {f.attname: _default(f) for f in fields}
         pick = operator.itemgetter(*names)
@@ -335,19 +333,15 @@ def bulk_upsert(
         f"{quote(meta.get_field(name).column)} = EXCLUDED.{quote(meta.get_field(name).column)}"
         for name in update
     )
-    table, staging = quote(meta.db_table), quote(f"_fw_upsert_{uuid.uuid4().hex[:12]}")
     dump = _json_once()
     readers = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
-    with _staging(staging, "", f"AS SELECT {columns} FROM {table} WITH NO DATA") as cursor:
-        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [dump(row[name]) if is_json else row[name] for name, is_json in readers]
-                )
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
-            f"ON CONFLICT ({conflict_columns}) DO UPDATE SET {assignments}"
-        )
+    _insert_staged(
+        quote(meta.db_table),
+        columns,
+        rows,
+        lambda row: [dump(row[name]) if is_json else row[name] for name, is_json in readers],
+        f"ON CONFLICT ({conflict_columns}) DO UPDATE SET {assignments}",
+    )
 
 
 # --- statements over one tenant's rows ---------------------------------------------------
