@@ -21,10 +21,6 @@ EVENT_FIELDS = customer_kpis.EVENT_FIELDS
 NPS_FIELDS = customer_kpis.NPS_FIELDS
 TTV_FIELDS = customer_kpis.TTV_FIELDS
 MRR_FIELDS = customer_kpis.MRR_FIELDS
-customers_sql = customer_kpis.customers_sql
-stages_sql = customer_kpis.stages_sql
-period_events_sql = customer_kpis.period_events_sql
-mrr_sql = customer_kpis.mrr_sql
 
 PIPELINE_FIELDS = (
     "qualified_leads",
@@ -59,18 +55,30 @@ def snapshot_statements(s: datetime, e: datetime, previous_start: datetime):
     others return one row."""
     return [
         (CUSTOMER_FIELDS, *customer_kpis.customers_sql(s, e), False),
-        (STAGE_FIELDS, *customer_kpis.stages_sql(s, e, by_channel=True), True),
-        (EVENT_FIELDS, *customer_kpis.period_events_sql(s, e, by_channel=True), True),
+        *((fields, sql, params, True) for fields, sql, params in channel_statements(s, e)),
         (NPS_FIELDS, *customer_kpis.nps_sql(s, e), False),
         (TTV_FIELDS, *customer_kpis.time_to_value_sql(s, e), False),
         (PIPELINE_FIELDS, *pipeline_sql(s, e, previous_start), False),
-        (MRR_FIELDS, *customer_kpis.mrr_sql(s, e, by_channel=True), True),
     ]
 
 
-def by_channel(fields: tuple[str, ...], rows) -> dict[str, dict]:
-    """Rows led by their channel as `{channel: {field: number}}`."""
-    return {row[0]: as_numbers(fields, row[1:]) for row in rows}
+def channel_statements(s: datetime, e: datetime):
+    """The stage, payment and MRR statements grouped by acquisition channel, as
+    `(fields, sql, params)`: the snapshot's and the cohorts' per-channel sums."""
+    return [
+        (STAGE_FIELDS, *customer_kpis.stages_sql(s, e, by_channel=True)),
+        (EVENT_FIELDS, *customer_kpis.period_events_sql(s, e, by_channel=True)),
+        (MRR_FIELDS, *customer_kpis.mrr_sql(s, e, by_channel=True)),
+    ]
+
+
+def add_by_channel(channels: dict[str, dict], fields: tuple[str, ...], rows) -> dict[str, dict]:
+    """Rows led by their channel, added to `channels` (`{channel: {field: number}}`); returns
+    this statement's `{channel: {field: number}}`."""
+    numbers = {row[0]: as_numbers(fields, row[1:]) for row in rows}
+    for channel, sums in numbers.items():
+        channels.setdefault(channel, {}).update(sums)
+    return numbers
 
 
 def totals(fields: tuple[str, ...], channels: dict[str, dict]) -> dict:

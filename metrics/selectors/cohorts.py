@@ -56,13 +56,8 @@ def cohorts_by_channel(*, tenant, period: Period, now=None) -> list[dict]:
     now = now or timezone.now()
     s, e = period.starts_at, min(period.ends_at, now)
     channels: dict[str, dict] = {}
-    for fields, (sql, params) in (
-        (q.STAGE_FIELDS, q.stages_sql(s, e, by_channel=True)),
-        (q.EVENT_FIELDS, q.period_events_sql(s, e, by_channel=True)),
-        (q.MRR_FIELDS, q.mrr_sql(s, e, by_channel=True)),
-    ):
-        for channel, numbers in q.by_channel(fields, q.run(sql, params)).items():
-            channels.setdefault(channel, {}).update(numbers)
+    for fields, sql, params in q.channel_statements(s, e):
+        q.add_by_channel(channels, fields, q.run(sql, params))
     return cohort_rows(channels, health=_health(e), gross_margin=Decimal(tenant.gross_margin))
 
 

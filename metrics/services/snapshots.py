@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -51,20 +50,17 @@ def snapshot_inputs(*, tenant, period: Period, as_of: datetime) -> tuple[dict, d
     """The counts and sums of the period (the statements, the health summary at its end and
     the spend records), and the per-channel sums of the statements grouped by channel."""
     inputs: dict = {}
-    channels: dict[str, dict] = defaultdict(dict)
+    channels: dict[str, dict] = {}
     statements = snapshot_statements(tenant=tenant, period=period, as_of=as_of)
     for fields, sql, params, grouped in statements:
         rows = q.run(sql, params)
         if grouped:
-            per_channel = q.by_channel(fields, rows)
-            for channel, numbers in per_channel.items():
-                channels[channel] |= numbers
-            inputs |= q.totals(fields, per_channel)
+            inputs |= q.totals(fields, q.add_by_channel(channels, fields, rows))
         else:
             inputs |= q.as_numbers(fields, rows[0])
     inputs |= health_at_end(as_of=as_of)
     inputs["acquisition_spend"] = acquisition_spend(period=period)
-    return inputs, dict(channels)
+    return inputs, channels
 
 
 def _json(inputs: dict) -> dict:
