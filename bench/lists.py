@@ -10,6 +10,10 @@ past all but 50 rows) and both again with `health_band=green`, for the big and t
 tenant. Prints requests/s, p50 and p99 of each. Then, in-process, the SQL of each one's last
 page as the list runs it (ordered by `id::float8`, the tenant's own index) and ordered by `id`
 as before (the primary key competes): EXPLAIN ANALYZE's time and the buffers it read.
+Last, in-process (no HTTP, no other load), the request's own CPU time and its parts:
+authentication, the filter set, fetching the rows (SQL and model instances), the serializer,
+and the rest (middleware, tenancy, pagination links, rendering): `--requests` of each of the
+big tenant's first page and its green first page, CPU ms per request.
 Needs wrk (Debian package `wrk`).
 """
 
@@ -17,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import shutil
 import sys
+import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -156,23 +163,65 @@ def explain_last_page(tenant, position: int) -> dict:
     return {"with": explain(by_order), "without": explain(by_id)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--big", type=int, default=300_000)
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=8)
-    add_json_option(parser)
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is needed: apt-get install wrk")
-    url = setup_django()
-    tenants = prepare(args.big)
-    env = {
-        "DATABASE_URL": url,
-        "THROTTLE_API_KEY_RATE": "100000000/min",
-        "THROTTLE_TENANT_RATE": "100000000/min",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+PARTS = {
+    "authentication": ("rest_framework.views", "APIView", "perform_authentication"),
+    "filter set": ("rest_framework.generics", "GenericAPIView", "filter_queryset"),
+    "rows": ("rest_framework.generics", "GenericAPIView", "paginate_queryset"),
+    "serializer": ("rest_framework.serializers", "ListSerializer", "to_representation"),
+}
+
+
+@contextmanager
+def timed_parts(spent: dict[str, float]):
+    """Add each part's CPU seconds into `spent` while inside (the methods wrapped in place)."""
+    import importlib
+
+    saved = []
+    for part, (module, owner, name) in PARTS.items():
+        cls = getattr(importlib.import_module(module), owner)
+        original = cls.__dict__[name]
+
+        def wrapper(*args, _original=original, _part=part, **kwargs):
+            start = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_part] += time.process_time() - start
+
+        setattr(cls, name, wrapper)
+        saved.append((cls, name, original))
+    try:
+        yield
+    finally:
+        for cls, name, original in saved:
+            setattr(cls, name, original)
+
+
+def in_process(slug: str, key: str, query: str, requests: int) -> dict[str, float]:
+    """CPU ms per request of the list in-process (Django's test client): the total and each
+    part of PARTS, after 20 requests of warm-up."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}", SERVER_NAME="127.0.0.1")
+    path = f"/api/v1/tenants/{slug}/customers/{query}"
+    for _ in range(20):
+        assert client.get(path).status_code == 200
+    spent = dict.fromkeys(PARTS, 0.0)
+    with timed_parts(spent):
+        start = time.process_time()
+        for _ in range(requests):
+            client.get(path)
+        total = time.process_time() - start
+    parts = {part: seconds * 1000 / requests for part, seconds in spent.items()}
+    return {
+        "total": total * 1000 / requests,
+        **parts,
+        "rest": (total * 1000 / requests) - sum(parts.values()),
     }
+
+
+def http_and_sql(args, env: dict, tenants: dict) -> list[dict]:
+    """wrk on each URL through gunicorn, then EXPLAIN of each tenant's last page."""
     rows = []
     with gunicorn(workers=2, env=env) as (port, _):
         for slug, (tenant, key) in tenants.items():
@@ -222,6 +271,40 @@ def main() -> None:
             f"{plans['with'][0]:.2f} ms, {plans['with'][1]:,} buffers; by id "
             f"{plans['without'][0]:.2f} ms, {plans['without'][1]:,} buffers"
         )
+    return measures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", type=int, default=300_000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=300, help="In-process requests per URL.")
+    parser.add_argument("--in-process-only", action="store_true", help="Skip wrk and EXPLAIN.")
+    add_json_option(parser)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    env = {
+        "THROTTLE_API_KEY_RATE": "100000000/min",
+        "THROTTLE_TENANT_RATE": "100000000/min",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    os.environ.update(env)  # the in-process requests too
+    env["DATABASE_URL"] = setup_django()
+    tenants = prepare(args.big)
+    measures = [] if args.in_process_only else http_and_sql(args, env, tenants)
+    for label, query in (("first page", ""), ("green, first", "?health_band=green")):
+        cpu = in_process("lists-big", tenants["lists-big"][1], query, args.requests)
+        print(
+            f"in-process, lists-big {label}: {cpu['total']:.2f} CPU ms a request; "
+            + ", ".join(f"{part} {cpu[part]:.2f}" for part in (*PARTS, "rest"))
+        )
+        measures += [
+            {"name": f"lists-big {label}, in-process {part}", "value": cpu[part], "unit": "CPU ms"}
+            for part in ("total", *PARTS, "rest")
+        ]
     write_results(args.json, "lists", args, measures)
 
 

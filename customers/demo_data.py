@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from customers.models import Customer, Event, StageChange
-from flywheel.core.sql import bulk_load, reserve_ids
+from flywheel.core.sql import analyze, bulk_load, reserve_ids
 
 CHUNK = 5_000
 CHANNELS = (
@@ -282,4 +282,5 @@ def seed_tenant(
         totals["events"] += sum(len(p.events) for p in people)
         if progress:
             progress(offset + count, customers)
+    analyze(Customer, StageChange, Event)
     return totals

@@ -9,7 +9,7 @@ from customers.selectors import NPS_CATEGORIES, customers_with_tags
 from flywheel.core import filters as core_filters
 
 
-class CustomerFilterSet(filters.FilterSet):
+class CustomerFilterSet(core_filters.FilterSet):
     """Stage, phase, channel, health band, NPS category, tags, MRR range and dates."""
 
     stage = core_filters.ChoicesFilter(choices=Stage.choices)
@@ -49,7 +49,7 @@ class CustomerFilterSet(filters.FilterSet):
         return customers_with_tags(queryset, tags)
 
 
-class EventFilterSet(filters.FilterSet):
+class EventFilterSet(core_filters.FilterSet):
     """Events by kind, customer and time range."""
 
     kind = core_filters.ChoicesFilter(choices=EventKind.choices)

@@ -6,7 +6,7 @@ from flywheel.core import filters as core_filters
 from metrics.models import Granularity, KpiAlert, KpiSnapshot
 
 
-class KpiSnapshotFilterSet(filters.FilterSet):
+class KpiSnapshotFilterSet(core_filters.FilterSet):
     granularity = filters.ChoiceFilter(choices=Granularity.choices)
     since = core_filters.DateFilter(
         field_name="period_start", lookup_expr="gte", help_text="Periods starting on or after."
@@ -21,7 +21,7 @@ class KpiSnapshotFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class KpiAlertFilterSet(filters.FilterSet):
+class KpiAlertFilterSet(core_filters.FilterSet):
     kpi = filters.CharFilter()
     granularity = filters.ChoiceFilter(choices=Granularity.choices)
     acknowledged = filters.BooleanFilter(

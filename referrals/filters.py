@@ -15,7 +15,7 @@ from referrals.models import (
 )
 
 
-class ReferralLinkFilterSet(filters.FilterSet):
+class ReferralLinkFilterSet(core_filters.FilterSet):
     program = core_filters.IdFilter(field_name="program_id")
     referrer = core_filters.IdFilter(field_name="referrer_id")
     active = filters.BooleanFilter()
@@ -25,7 +25,7 @@ class ReferralLinkFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class ReferralFilterSet(filters.FilterSet):
+class ReferralFilterSet(core_filters.FilterSet):
     status = core_filters.ChoicesFilter(choices=ReferralStatus.choices)
     rejection_reason = filters.ChoiceFilter(choices=RejectionReason.choices)
     program = core_filters.IdFilter(field_name="program_id")
@@ -44,7 +44,7 @@ class ReferralFilterSet(filters.FilterSet):
         return queryset.exclude(fraud_signals=[]) if value else queryset.filter(fraud_signals=[])
 
 
-class RewardFilterSet(filters.FilterSet):
+class RewardFilterSet(core_filters.FilterSet):
     status = core_filters.ChoicesFilter(choices=RewardStatus.choices)
     side = filters.ChoiceFilter(choices=RewardSide.choices)
     kind = filters.ChoiceFilter(choices=RewardKind.choices)

@@ -54,6 +54,18 @@ def _test_code_crosses_tenants():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cross_checks():
+    """Every object a test writes out is written DRF's way too, and every row a test loads is
+    loaded Django's way too; each must come out the same (flywheel.core.representation and
+    flywheel.core.loading)."""
+    from flywheel.core import loading, representation
+
+    representation.CROSS_CHECK = loading.CROSS_CHECK = True
+    yield
+    representation.CROSS_CHECK = loading.CROSS_CHECK = False
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters live in the cache; every test starts with none."""

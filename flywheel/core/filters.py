@@ -1,10 +1,14 @@
 """django-filter filters: dates and times inside the accepted window (400 otherwise), ids, and
-choices without DISTINCT."""
+choices without DISTINCT; the FilterSet base every filter set of the API derives from."""
 
 from __future__ import annotations
 
+import copy
+
 import django_filters as filters
 from django import forms
+from django.http import QueryDict
+from django_filters import rest_framework
 from django_filters.fields import IsoDateTimeField
 
 from flywheel.core import timebounds
@@ -67,3 +71,50 @@ class ChoicesFilter(filters.MultipleChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+
+
+class FilterSet(rest_framework.FilterSet):
+    """django-filter's FilterSet without its per-request deep copies.
+
+    Upstream, every request deep-copies each declared filter (and its choices, widgets and
+    validators) and builds a new form class out of new form fields: 681 `deepcopy` calls for
+    the customers list, about a tenth of the request. Here the form class is built once per
+    filter set class (its fields are made from the class's filters, none of which depends on
+    the request: no filter here takes a queryset), and a request's filters are shallow
+    copies bound to it (`parent`, `model`, and a `method` re-pointed at the copy). The form
+    instance still deep-copies its fields, as every Django form does."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {
+            name: self._bind(filter_, queryset.model) for name, filter_ in self.base_filters.items()
+        }
+
+    def _bind(self, declared, model):
+        filter_ = copy.copy(declared)
+        filter_.model = model
+        filter_.parent = self
+        if declared.method is not None:
+            filter_.method = declared.method  # a FilterMethod of the copy, not of the class's
+        return filter_
+
+    @classmethod
+    def form_class(cls) -> type[forms.Form]:
+        form = cls.__dict__.get("_form_class")
+        if form is None:
+            fields = {}
+            for name, declared in cls.base_filters.items():
+                declared.model = cls._meta.model  # for the field's label, as upstream
+                fields[name] = declared.field
+            form = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            cls._form_class = form
+        return form
+
+    def get_form_class(self):
+        return self.form_class()

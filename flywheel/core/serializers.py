@@ -6,6 +6,7 @@ from django.db import models
 from rest_framework import serializers
 
 from flywheel.core import fields
+from flywheel.core.representation import CompiledRepresentationMixin
 from flywheel.core.tenancy import TenantOwnedModel, TenantScopeError, get_current_tenant
 
 
@@ -40,7 +41,7 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
-class Serializer(StrictFieldsMixin, serializers.Serializer):
+class Serializer(StrictFieldsMixin, CompiledRepresentationMixin, serializers.Serializer):
     """Base for plain serializers of the API."""
 
 
@@ -116,7 +117,7 @@ def _is_value_uniqueness(constraint) -> bool:
     )
 
 
-class ModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ModelSerializer(StrictFieldsMixin, CompiledRepresentationMixin, serializers.ModelSerializer):
     """Base for model serializers: strict fields, tenant-scoped relations, bounded times and
     JSON, and the model's per-tenant unique constraints checked as validation."""
 

@@ -196,6 +196,18 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def analyze(*tables: type[models.Model]) -> None:
+    """Planner statistics for tables just bulk-loaded. Until a table is analysed PostgreSQL
+    plans it as nearly empty: a freshly seeded demo tenant (271 customers, 2,529 events) ran
+    a month's revenue statement as a nested loop in 16-140 ms instead of under 1 ms, a
+    recompute job of 321 months took 26 s instead of 5. Autovacuum would catch up (when it
+    is on, and once its thresholds are crossed); a bulk load says so at once. A role that
+    does not own a table gets PostgreSQL's warning, not an error."""
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def bulk_load(model: type[models.Model], rows: Sequence[models.Model | dict]) -> None:
     """Write many new rows as fast as the database allows: COPY on PostgreSQL, else
     `bulk_create`. Rows are model instances or dicts of attribute names (missing ones take the

@@ -25,6 +25,8 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.db.models.signals import class_prepared
 
+from flywheel.core.loading import FastLoadModel
+
 if TYPE_CHECKING:
     from accounts.models import Tenant
 
@@ -224,8 +226,9 @@ class RowManager(models.Manager):
     shows the tenant in scope only."""
 
 
-class TenantOwnedModel(models.Model):
-    """Base of every tenant-owned table: a non-null tenant and the scoped managers."""
+class TenantOwnedModel(FastLoadModel):
+    """Base of every tenant-owned table: a non-null tenant and the scoped managers; rows load
+    without Django's generic `__init__` where that gives the same instance (core.loading)."""
 
     # No index of its own: every tenant table gets `(tenant_id, (id::float8))` instead
     # (class_prepared below), which serves the foreign key as well and orders its lists.

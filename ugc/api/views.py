@@ -1,6 +1,5 @@
 """REST adapters of UGC: requests with moderation actions, rules, and the public page."""
 
-import django_filters as filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -21,7 +20,7 @@ from ugc.models import UGCKind, UGCRequest, UGCRule, UGCStatus, UGCTrigger
 from ugc.services import requests as services
 
 
-class UGCRequestFilterSet(filters.FilterSet):
+class UGCRequestFilterSet(core_filters.FilterSet):
     kind = core_filters.ChoicesFilter(choices=UGCKind.choices)
     status = core_filters.ChoicesFilter(choices=UGCStatus.choices)
     trigger = core_filters.ChoicesFilter(choices=UGCTrigger.choices)

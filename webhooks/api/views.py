@@ -21,7 +21,7 @@ from webhooks.api import serializers as s
 from webhooks.models import DeliveryState, EmailSettings, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookDeliveryFilterSet(filters.FilterSet):
+class WebhookDeliveryFilterSet(core_filters.FilterSet):
     status = core_filters.ChoicesFilter(choices=DeliveryState.choices)
     event_type = filters.CharFilter()
 
