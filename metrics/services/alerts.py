@@ -19,6 +19,8 @@ from metrics.models import KpiAlert, KpiSnapshot, KpiThreshold, ThresholdMode
 from metrics.registry import BY_KEY
 from metrics.selectors import previous_snapshot
 
+UNKNOWN = object()  # "not looked up yet", where None means "there is none"
+
 DEFAULT_THRESHOLDS = (
     ("churn_rate", ThresholdMode.RELATIVE, Decimal("20"), Decimal("0.05")),
     ("nps", ThresholdMode.ABSOLUTE, Decimal("10"), None),
@@ -84,13 +86,21 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 4))
 
 
-def alerts_evaluate(*, tenant, snapshot: KpiSnapshot) -> list[KpiAlert]:
-    """Compare a closed snapshot with the previous period's; store and announce new alerts."""
-    previous = previous_snapshot(snapshot, tenant.timezone)
+def alerts_evaluate(
+    *,
+    tenant,
+    snapshot: KpiSnapshot,
+    previous: KpiSnapshot | object | None = UNKNOWN,
+    thresholds: list[KpiThreshold] | None = None,
+) -> list[KpiAlert]:
+    """Compare a closed snapshot with the previous period's; store and announce new alerts.
+    `previous` and `thresholds` are read unless the caller has them (a range of periods)."""
+    if previous is UNKNOWN:
+        previous = previous_snapshot(snapshot, tenant.timezone)
     if previous is None:
         return []
     created = []
-    for threshold in thresholds_for(tenant=tenant):
+    for threshold in thresholds_for(tenant=tenant) if thresholds is None else thresholds:
         was, now = previous.values.get(threshold.kpi), snapshot.values.get(threshold.kpi)
         hit = crossed(threshold.kpi, threshold, was, now)
         if hit is None:

@@ -13,6 +13,7 @@ from flywheel.core import queue
 from flywheel.core.tenancy import tenant_scope
 from metrics.models import JobStatus, KpiJob
 from metrics.periods import periods_between
+from metrics.services.alerts import UNKNOWN, thresholds_for
 from metrics.services.snapshots import snapshot_compute
 
 MAX_PERIODS = 1000
@@ -38,10 +39,19 @@ def job_create(*, tenant, granularity: str, since: date, until: date, requested_
 def recompute_range(
     *, tenant, granularity: str, since: date, until: date, progress: Callable | None = None
 ) -> int:
-    """Compute every period of the range, oldest first; `progress(done, total)` after each."""
+    """Compute every period of the range, oldest first; `progress(done, total)` after each.
+    The thresholds are read once, and each period's snapshot is the next one's previous."""
     periods = periods_between(granularity, since, until, tenant.timezone)
+    thresholds = thresholds_for(tenant=tenant)
+    previous = UNKNOWN
     for done, period in enumerate(periods, start=1):
-        snapshot_compute(tenant=tenant, granularity=granularity, day=period.start)
+        previous = snapshot_compute(
+            tenant=tenant,
+            granularity=granularity,
+            day=period.start,
+            previous=previous,
+            thresholds=thresholds,
+        )
         if progress is not None:
             progress(done, len(periods))
     return len(periods)
