@@ -1,20 +1,23 @@
 """What each index of `customers_event` costs ingestion: raw inserts without it, one at a time.
 
 Usage: .venv/bin/python bench/event_indexes.py [--rows 2000000] [--batches 200] [--writers 2]
+                                              [--rounds 1]
 
 Creates the scratch database `flywheel_event_indexes` (dropped and made anew) with a copy of
 `customers_event`'s columns, its primary key, its unique (tenant_id, sender_id) and its five
 other indexes, filled with `--rows` rows. Then inserts `--batches` batches of 1,000 new rows
 (multi-row `INSERT ... ON CONFLICT DO NOTHING`, `--writers` connections, as bench/ingest.py's
 baseline) with every index, without each of the five in turn (dropped, measured, made
-again), and with the key and the unique constraint alone. Prints rows/s of each and the
-share of the full set's cost each index carries; what each index serves is in
-docs/benchmarks.md.
+again), and with the key and the unique constraint alone; `--rounds` times over, in turn, so
+that the machine's drift falls on every variant alike. Prints the median rows/s of each (and
+every round's) and the share of the full set's cost each index carries; what each index
+serves is in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import threading
 import time
 import uuid
@@ -105,11 +108,28 @@ def insert_rate(batches: int, writers: int) -> float:
     return batches * 1000 / (time.perf_counter() - started)
 
 
+def one_round(conn, batches: int, writers: int) -> dict[str, float]:
+    """Rows/s with every index, without each in turn, and with the key and unique alone."""
+    results = {"every index": insert_rate(batches, writers)}
+    for name, sql in INDEXES.items():
+        index = sql.split()[2]
+        conn.execute(f"DROP INDEX {index}")
+        results[f"without {name}"] = insert_rate(batches, writers)
+        conn.execute(sql)
+    for sql in INDEXES.values():
+        conn.execute(f"DROP INDEX {sql.split()[2]}")
+    results["key and unique constraint only"] = insert_rate(batches, writers)
+    for sql in INDEXES.values():
+        conn.execute(sql)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--writers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute("DROP DATABASE IF EXISTS flywheel_event_indexes")
@@ -121,22 +141,24 @@ def main() -> None:
             conn.execute(sql)
         conn.execute("VACUUM ANALYZE events")
         insert_rate(20, args.writers)  # warm-up
-        results = {"every index": insert_rate(args.batches, args.writers)}
-        for name, sql in INDEXES.items():
-            index = sql.split()[2]
-            conn.execute(f"DROP INDEX {index}")
-            results[f"without {name}"] = insert_rate(args.batches, args.writers)
-            conn.execute(sql)
-        for sql in INDEXES.values():
-            conn.execute(f"DROP INDEX {sql.split()[2]}")
-        results["key and unique constraint only"] = insert_rate(args.batches, args.writers)
+        results: dict[str, list[float]] = {}
+        for _ in range(args.rounds):
+            for name, rate in one_round(conn, args.batches, args.writers).items():
+                results.setdefault(name, []).append(rate)
     with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute("DROP DATABASE flywheel_event_indexes")
-    full = results["every index"]
-    print(f"{args.rows:,} rows, {args.batches} batches of 1,000, {args.writers} writers")
-    for name, rate in results.items():
-        saved = 1 - full / rate
-        print(f"{name:<44} {rate:>9,.0f} rows/s  ({saved:+.0%} of the time with every index)")
+    full = statistics.median(results["every index"])
+    print(
+        f"{args.rows:,} rows, {args.batches} batches of 1,000, {args.writers} writers, "
+        f"{args.rounds} round(s); median rows/s (each round)"
+    )
+    for name, rates in results.items():
+        rate = statistics.median(rates)
+        rounds = ", ".join(f"{r:,.0f}" for r in rates)
+        print(
+            f"{name:<44} {rate:>9,.0f} rows/s  ({1 - full / rate:+.0%} of the time with every "
+            f"index)  [{rounds}]"
+        )
 
 
 if __name__ == "__main__":

@@ -109,9 +109,12 @@ class FilterSet(rest_framework.FilterSet):
         form = cls.__dict__.get("_form_class")
         if form is None:
             fields = {}
+            # From copies: the class's own filters stay as declared (the schema reads their
+            # labels); the copies' fields are labelled from the model, as upstream's.
             for name, declared in cls.base_filters.items():
-                declared.model = cls._meta.model  # for the field's label, as upstream
-                fields[name] = declared.field
+                filter_ = copy.copy(declared)
+                filter_.model = cls._meta.model
+                fields[name] = filter_.field
             form = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
             cls._form_class = form
         return form

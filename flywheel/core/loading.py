@@ -26,6 +26,23 @@ _STORING = (DeferredAttribute, ForeignKeyDeferredAttribute)
 CROSS_CHECK = False  # tests: compare every fast-loaded row with Django's own `from_db`
 
 
+def stored_attributes(model: type[models.Model]) -> frozenset[str]:
+    """The attributes of `model`'s columns that read straight from the instance's `__dict__`
+    (the field's own descriptor, not a property or another descriptor in its place): a
+    loaded value, never a callable, never raising (a deferred one loads, as with Django).
+    Worked out once per model class."""
+    cached = model.__dict__.get("_stored_attributes")
+    if cached is None:
+        cached = frozenset(
+            name
+            for field in model._meta.concrete_fields
+            for name in {field.attname, field.name}
+            if type(getattr_static(model, name, None)) in _STORING
+        )
+        model._stored_attributes = cached
+    return cached
+
+
 def plain_attnames(model: type[models.Model]) -> tuple[str, ...] | None:
     """The concrete fields' attribute names when a row of `model` may be loaded directly;
     None when Django's `__init__` must run (worked out once per model class)."""
@@ -33,9 +50,8 @@ def plain_attnames(model: type[models.Model]) -> tuple[str, ...] | None:
     if cached != ():
         return cached
     fields = model._meta.concrete_fields
-    plain = model.__init__ is models.Model.__init__ and all(
-        type(getattr_static(model, field.attname, None)) in _STORING for field in fields
-    )
+    stored = stored_attributes(model)
+    plain = model.__init__ is models.Model.__init__ and all(f.attname in stored for f in fields)
     attnames = tuple(field.attname for field in fields) if plain else None
     model._plain_attnames = attnames
     return attnames

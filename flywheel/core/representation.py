@@ -16,27 +16,22 @@ from __future__ import annotations
 from contextvars import ContextVar
 from operator import attrgetter
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject
+
+from flywheel.core.loading import stored_attributes
 
 CROSS_CHECK = False  # tests: compare every output with DRF's own `to_representation`
 _expecting: ContextVar[bool] = ContextVar("expecting", default=False)  # inside DRF's own path
 
 
-def _column_names(model: type[models.Model]) -> frozenset[str]:
-    """Attributes of a row that hold a loaded column value: never a callable, never raising
-    (a deferred one loads, as with DRF)."""
-    names = set()
-    for field in model._meta.concrete_fields:
-        names.add(field.attname)
-        if not field.is_relation:
-            names.add(field.name)
-    return frozenset(names)
+_SKIP = object()  # DRF skips a field whose attribute raised SkipField
 
 
 def _reader(field: Field, columns: frozenset[str]):
-    """(name, read) where read(row) returns the field's output or raises SkipField."""
+    """(name, read) where read(row) returns the field's output, or _SKIP."""
     represent = field.to_representation
     plain = type(field).get_attribute is Field.get_attribute
     if plain and not field.source_attrs:  # source="*": the row itself, never None
@@ -45,13 +40,19 @@ def _reader(field: Field, columns: frozenset[str]):
         get = attrgetter(field.source_attrs[0])
 
         def read_column(row):
-            value = get(row)
+            try:
+                value = get(row)
+            except ObjectDoesNotExist:  # a deferred column of a row since deleted: as DRF
+                return None
             return None if value is None else represent(value)
 
         return field.field_name, read_column
 
     def read(row):  # DRF's own steps (Serializer.to_representation)
-        attribute = field.get_attribute(row)
+        try:
+            attribute = field.get_attribute(row)
+        except SkipField:
+            return _SKIP
         check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
         return None if check is None else represent(attribute)
 
@@ -68,15 +69,14 @@ class CompiledRepresentationMixin:
         model = instance.__class__  # the model's, also through a lazy object (request.user)
         plan = self.__dict__.get("_readers")
         if plan is None or plan[0] is not model:
-            columns = _column_names(model)
+            columns = stored_attributes(model)
             plan = (model, [_reader(field, columns) for field in self._readable_fields])
             self._readers = plan
         output = {}
         for name, read in plan[1]:
-            try:
-                output[name] = read(instance)
-            except SkipField:
-                continue
+            value = read(instance)
+            if value is not _SKIP:
+                output[name] = value
         if CROSS_CHECK and not _expecting.get():
             expected = _drf_output(super(), instance)
             assert list(output.items()) == list(expected.items()), (type(self).__name__, output)

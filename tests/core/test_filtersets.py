@@ -44,3 +44,16 @@ def test_method_filters_filter(tenant):
         assert list(rows.qs) == [lead]
         bad = CustomerFilterSet(data=QueryDict("phase=nowhere"), queryset=Customer.objects.all())
         assert not bad.is_valid() and "phase" in bad.errors
+
+
+def test_building_the_form_leaves_the_declared_filters_as_they_were():
+    """The schema describes a parameter by its declared filter's label: a request must not
+    change what /api/schema/ says."""
+
+    class Fresh(CustomerFilterSet):
+        pass
+
+    before = {name: f.label for name, f in Fresh.base_filters.items()}
+    Fresh(data=QueryDict("stage=lead")).is_valid()
+    assert {name: f.label for name, f in Fresh.base_filters.items()} == before
+    assert Fresh.base_filters["stage"].label is None

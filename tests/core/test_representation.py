@@ -156,3 +156,25 @@ def test_the_cross_check_catches_a_difference(tenant, monkeypatch):
     serializer._readers[1][1] = (reader[0], lambda row: "not the email")
     with pytest.raises(AssertionError):
         serializer.to_representation(customer)
+
+
+def test_skipfield_from_writing_out_is_not_swallowed(tenant, no_cross_check):
+    """DRF skips a field only when reading its attribute raised SkipField; raised while
+    writing the value out, it propagates (and so here)."""
+
+    class Skips(serializers.CharField):
+        def to_representation(self, value):
+            raise serializers.SkipField()
+
+    class WithSkip(ModelSerializer):
+        email = Skips()
+
+        class Meta:
+            model = Customer
+            fields = ["id", "email"]
+
+    customer = CustomerFactory(tenant=tenant)
+    with pytest.raises(serializers.SkipField):
+        serializers.Serializer.to_representation(WithSkip(), customer)
+    with pytest.raises(serializers.SkipField):
+        WithSkip().to_representation(customer)
