@@ -97,8 +97,7 @@ class FilterSet(rest_framework.FilterSet):
         }
 
     def _bind(self, declared, model):
-        filter_ = copy.copy(declared)
-        filter_.model = model
+        filter_ = _copied(declared, model)
         filter_.parent = self
         if declared.method is not None:
             filter_.method = declared.method  # a FilterMethod of the copy, not of the class's
@@ -112,12 +111,17 @@ class FilterSet(rest_framework.FilterSet):
             # From copies: the class's own filters stay as declared (the schema reads their
             # labels); the copies' fields are labelled from the model, as upstream's.
             for name, declared in cls.base_filters.items():
-                filter_ = copy.copy(declared)
-                filter_.model = cls._meta.model
-                fields[name] = filter_.field
+                fields[name] = _copied(declared, cls._meta.model).field
             form = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
             cls._form_class = form
         return form
 
     def get_form_class(self):
         return self.form_class()
+
+
+def _copied(declared, model):
+    """A shallow copy of a declared filter, of `model` (its label is made from the model)."""
+    filter_ = copy.copy(declared)
+    filter_.model = model
+    return filter_
